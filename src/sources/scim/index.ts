@@ -1,0 +1,1 @@
+export { pullScim, type ScimPullOptions } from './pull.js';

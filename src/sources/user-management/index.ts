@@ -1,0 +1,1 @@
+export { pullUserManagement, type UserManagementPullOptions } from './pull.js';
