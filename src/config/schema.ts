@@ -38,16 +38,25 @@ export const amplitudeSchema = z.strictObject({
   auditLogs: z.boolean().default(true),
   /** Per-request timeout. */
   timeoutMs: z.number().int().positive().default(30_000),
-  /** Client-side rate limits, requests per minute; defaults follow Amplitude's documentation. */
+  /**
+   * Client-side rate limits, requests per minute. SCIM's 100/min is documented; Amplitude
+   * publishes no number for the other two, so they are unlimited unless set (429s are still
+   * honoured with backoff).
+   */
   rateLimits: z
     .strictObject({
       scimPerMinute: z.number().positive().default(100),
-      userManagementPerMinute: z.number().positive().default(300),
-      auditLogsPerMinute: z.number().positive().default(60),
+      userManagementPerMinute: z.number().positive().optional(),
+      auditLogsPerMinute: z.number().positive().optional(),
     })
     .prefault({}),
   /** Re-read this much of the audit log before the last collected point (logging is asynchronous). */
   auditLogOverlapHours: z.number().min(0).max(72).default(6),
+  /**
+   * Days per audit-log query (Amplitude allows 30). A window is held in memory until it is
+   * stored, so smaller windows keep a large org's collect small.
+   */
+  auditLogWindowDays: z.number().int().min(1).max(30).default(3),
   /** How far back the first collect reads the audit log (Amplitude keeps 90 days). */
   auditLogLookbackDays: z.number().int().min(1).max(90).default(90),
 });
