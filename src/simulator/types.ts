@@ -3,6 +3,7 @@
  * start it in-process on 127.0.0.1 with `startSimulator(options)` from `./server.js`.
  */
 import type { Clock } from '../clock.js';
+import type { SimOrg } from './org.js';
 
 export interface FaultSwitches {
   /** Added to every response, in ms. */
@@ -38,13 +39,35 @@ export interface SimulatorOptions {
   port?: number;
   host?: string;
   /** `demo` (a few dozen members with planted violations) or a generated org of this many members. */
-  org?: { kind: 'demo' } | { kind: 'generated'; members: number; projects?: number; keys?: number; eventsPerQuarter?: number; seed?: number };
+  org?:
+    | { kind: 'demo'; /** The demo's "now" (default: the clock's now at start); its timeline is relative to it. */ anchor?: Date | string }
+    | {
+        kind: 'generated';
+        members: number;
+        projects?: number;
+        keys?: number;
+        eventsPerQuarter?: number;
+        seed?: number;
+        /** Dates of the generated org are relative to this (default: the clock's now at start). */
+        anchor?: Date | string;
+      };
+  /** A ready-made organization (from `generateOrg` or `buildDemoOrg`); takes precedence over `org`. */
+  simOrg?: SimOrg;
   /** The simulator's "now": retention (90 days) and the window limit are computed against it. */
   clock?: Clock;
   credentials?: SimulatorCredentials;
   /** Server-side rate limits, requests per minute. SCIM defaults to 100 as documented. */
   rateLimits?: { scimPerMinute?: number; userManagementPerMinute?: number; auditLogsPerMinute?: number };
   faults?: FaultSwitches;
+  /**
+   * Audit Logs response envelope (undocumented at Amplitude, so connectors must tolerate each):
+   * `data` = `{ data, pagination: { next_cursor } }` (default), `events` = `{ events, pagination: { nextCursor } }`,
+   * `bare` = a bare array without continuation.
+   */
+  auditLogShape?: 'data' | 'events' | 'bare';
+  /** Entry key names: `standard` (timestamp, user_email, app_id, ip_address, event_properties) or
+   * `alternate` (event_time, user, project_id, ip, properties). */
+  auditLogKeyVariant?: 'standard' | 'alternate';
 }
 
 export interface RunningSimulator {
@@ -57,6 +80,8 @@ export interface RunningSimulator {
   /** Counts of what it serves, for "collect pulled everything" checks. */
   stats(): SimulatorStats;
   close(): Promise<void>;
+  /** Settles when the server has closed (by `close()` or otherwise). */
+  readonly closed?: Promise<void>;
 }
 
 export interface SimulatorStats {
