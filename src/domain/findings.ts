@@ -41,6 +41,8 @@ export interface Finding {
   /** Period label of the first pack that had this finding; set by the comparison. */
   readonly firstSeen?: string;
   readonly exception?: AppliedException;
+  /** Project ids the finding concerns (for per-project digests to that project's admins). */
+  readonly projects?: readonly string[];
 }
 
 export type ChangeKind = 'new' | 'persisting' | 'resolved';

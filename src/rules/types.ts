@@ -47,6 +47,13 @@ export interface RuleResult {
    * result each, for the org, listing what could not be decided; never a false "open".
    */
   readonly status?: 'open' | 'unknown';
+  /** Project ids this result concerns (a grant's project, a key's project, the project itself), for project digests. */
+  readonly projects?: readonly string[];
+  /**
+   * Tells apart several results about the same subject (e.g. one per audit event, subject `org`):
+   * it becomes part of the stable finding id, and an exception may name it instead of the subject.
+   */
+  readonly instance?: string;
 }
 
 export interface Rule<O = Record<string, unknown>> {

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { dormancyEvidence } from './dormant-account.js';
+import { activeMembers, coverageShortfall, inactivityOf, localDate, memberSubject, plural, unknownResult, type Undecided } from './lib.js';
+import { defineRule, type RuleResult } from './types.js';
+
+const options = z
+  .object({
+    days: z.number().int().min(1).default(30).describe('Notify members after this many days without a login'),
+    dormantDays: z
+      .number()
+      .int()
+      .min(1)
+      .default(60)
+      .describe('Where dormancy starts; keep it equal to dormant-account.days (members at or past it are left to dormant-account)'),
+  })
+  .refine((o) => o.days < o.dormantDays, { message: 'days must be smaller than dormantDays', path: ['days'] });
+
+export default defineRule({
+  meta: {
+    id: 'dormant-account-notice',
+    title: 'Members are reminded before their accounts become dormant (no login for 30 days)',
+    severity: 'low',
+    description:
+      'Lists active members whose last login is M or more (default 30) but fewer than N (default 60) days before the evaluation time: ' +
+      'they are approaching dormancy. Members already dormant are reported by dormant-account and are not repeated here. ' +
+      'The monthly dormancy notice mails this list so owners can confirm or give up the access before the quarterly review.',
+    risk:
+      'Access that is about to go unused is cheapest to clean up while the person still remembers why they had it; waiting until the ' +
+      'quarterly review turns a quick question into an investigation.',
+    remediation: [
+      'Ask each listed member (or their manager) whether they still need Amplitude access.',
+      'If not: remove the member in Settings → Members & Groups (or from the identity-provider group when SCIM provisions the account).',
+      'If yes: no change is needed; a login within the remaining days clears the notice.',
+    ],
+    messages: {
+      login: '{member} last logged in {days} days ago ({lastLogin}); the account becomes dormant at {limit} days.',
+      invite: '{member} has not logged in since being invited on {invited} ({days} days ago); the account becomes dormant at {limit} days.',
+      coverage: '{member} has not logged in since at least {since} ({days} days); the account becomes dormant at {limit} days.',
+      unknown: 'Approaching dormancy not decided for {subjects}: {reason}.',
+    },
+    options,
+    needs: ['members (status or SCIM active)', 'audit-log logins (activity.lastLogin)', 'audit-log coverage', 'invite dates'],
+  },
+  check(snapshot, { days, dormantDays }) {
+    const results: RuleResult[] = [];
+    const undecided: Undecided[] = [];
+    const tz = snapshot.timezone;
+    for (const m of activeMembers(snapshot)) {
+      const d = inactivityOf(snapshot, m);
+      if (d.hi < days) continue; // logged in recently
+      if (d.lo >= dormantDays) continue; // already dormant: dormant-account reports it
+      if (d.lo < days || d.hi >= dormantDays) {
+        undecided.push({ id: m.email, why: d.lastLogin ? `last recorded login ${localDate(d.lastLogin, tz)}` : 'no login recorded' });
+        continue;
+      }
+      const base = { member: m.email, days: d.lo, limit: dormantDays };
+      const messageId = d.basis === 'login' ? 'login' : d.basis === 'invite' ? 'invite' : 'coverage';
+      const data =
+        messageId === 'login'
+          ? { ...base, lastLogin: localDate(d.lastLogin!, tz) }
+          : messageId === 'invite'
+            ? { ...base, invited: localDate(d.invited!, tz) }
+            : { ...base, since: localDate(d.coverageSince!, tz) };
+      results.push({ subject: memberSubject(m), messageId, data, evidence: dormancyEvidence(snapshot, m, d) });
+    }
+    if (undecided.length > 0) results.push(unknownResult(snapshot, undecided, { subjects: plural(undecided.length, 'active member'), reason: coverageShortfall(snapshot, dormantDays) }));
+    return results;
+  },
+});
