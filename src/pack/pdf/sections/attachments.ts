@@ -1,0 +1,26 @@
+/** The list of embedded files, with sizes and hashes, and how to get them out. */
+import { sha256Hex } from '../../../fsutil.js';
+import { bytes, clean } from '../format.js';
+import { table } from '../table.js';
+import { COLOR, SIZE } from '../theme.js';
+import type { SectionContext } from './context.js';
+
+export function renderAttachments(ctx: SectionContext): void {
+  const { w, attachments } = ctx;
+  w.section('Attachments', { newPage: 'if-short' });
+  w.paragraph(
+    'These files are embedded in this PDF (PDF/A-3 associated files), so the pack carries its own evidence. Open the attachments panel of a PDF reader, or run: pdfdetach -saveall review-pack.pdf. Each file is byte-identical to the copy in the pack folder; compare the sha256 below with manifest.json.',
+    { size: SIZE.small + 0.5, color: COLOR.muted, gapAfter: 8 },
+  );
+  table(
+    w,
+    [
+      { header: 'File', width: 20, mono: true },
+      { header: 'Contents', width: 37 },
+      { header: 'Size', width: 10, align: 'right' },
+      { header: 'sha256', width: 33, mono: true },
+    ],
+    attachments.map((a) => [{ text: clean(a.name), mono: true, sub: clean(a.mime) }, clean(a.description), bytes(a.bytes.byteLength), { text: sha256Hex(a.bytes), mono: true }]),
+    { empty: 'No files are attached.' },
+  );
+}
