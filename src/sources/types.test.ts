@@ -27,6 +27,7 @@ const amplitude = {
   rateLimits: { scimPerMinute: 100, userManagementPerMinute: 300, auditLogsPerMinute: 60 },
   auditLogOverlapHours: 6,
   auditLogLookbackDays: 90,
+  auditLogWindowDays: 3,
 };
 const deps = { clock: fixedClock('2026-10-01T00:00:00Z') };
 
