@@ -72,6 +72,7 @@ export interface EvidenceStore {
   /**
    * Appends events (duplicates by fingerprint are skipped) and records `covered` as complete,
    * in one transaction: a window is either fully stored and covered, or not at all.
+   * An event is a duplicate when an event with the same time and the same `fp` is stored.
    */
   appendWindow(runId: number, events: Iterable<AuditEvent>, covered: Span): AppendResult;
   /** Merged spans for which the audit log is complete. */
