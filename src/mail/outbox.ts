@@ -30,7 +30,7 @@ import { MAIL_KINDS, type MailMessage } from './types.js';
 export const outboxStateSchema = z.object({
   version: z.literal(1),
   id: z.string(),
-  kind: z.enum(MAIL_KINDS as unknown as ['review', 'digest', 'alert']),
+  kind: z.enum(MAIL_KINDS as unknown as ['review', 'digest', 'alert', 'dormancy']),
   /** Pack id (`<org id>/<pack folder>`, `#project:<id>` for digests) or alert batch key. */
   ref: z.string(),
   subject: z.string(),

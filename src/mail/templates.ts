@@ -19,7 +19,7 @@ import { num } from '../pack/pdf/format.js';
 import { padEnd, padStart, rule, wrap } from './text.js';
 
 export type TemplateFormat = 'html' | 'txt';
-export type TemplateName = 'review' | 'digest' | 'alert';
+export type TemplateName = 'review' | 'digest' | 'alert' | 'dormancy';
 
 const FILE = /^(_?)([A-Za-z0-9][A-Za-z0-9-]*)\.(html|txt)\.hbs$/;
 

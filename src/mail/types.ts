@@ -1,8 +1,8 @@
 /** The shapes the mail module hands around: a composed message and the settings it is built from. */
 import type { Config } from '../config/schema.js';
 
-export type MailKind = 'review' | 'digest' | 'alert';
-export const MAIL_KINDS: readonly MailKind[] = ['review', 'digest', 'alert'];
+export type MailKind = 'review' | 'digest' | 'alert' | 'dormancy';
+export const MAIL_KINDS: readonly MailKind[] = ['review', 'digest', 'alert', 'dormancy'];
 
 /** The `mail:` section of the config (present: callers check `config.mail` first). */
 export type MailSettings = NonNullable<Config['mail']>;

@@ -1,0 +1,151 @@
+import type { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { loadAppConfig, openAppStore, policyOf, runCollect, cliLogger } from '../../app.js';
+import type { CollectReport } from '../../collect/collect.js';
+import { SEVERITIES, atLeast, type Severity } from '../../domain/common.js';
+import type { Finding } from '../../domain/findings.js';
+import { InputError } from '../../errors.js';
+import { FINDINGS_HEADER, findingRows } from '../../pack/csv/findings.js';
+import { toCell } from '../../pack/csv/cell.js';
+import { CSV_FORMAT } from '../../pack/csv/writer.js';
+import { checkPeriod } from '../../period.js';
+import { evaluateAt, type Evaluation } from '../../review/evaluate-at.js';
+import { RULES } from '../../rules/index.js';
+import type { CliContext } from '../context.js';
+import { days, eprintln, println, table } from '../output.js';
+import { progressFor } from '../progress.js';
+import { printCollectReport } from './collect.js';
+
+interface CheckOptions {
+  config?: string;
+  at?: string;
+  format: 'table' | 'json' | 'csv';
+  failOn?: Severity;
+  collect: boolean;
+}
+
+export function registerCheck(program: Command, ctx: CliContext): void {
+  program
+    .command('check')
+    .description('evaluate the policy now (or at a date) and print the findings grouped by severity')
+    .option('-c, --config <file>', 'config file (default: $AMPAUDIT_CONFIG or ./ampaudit.config.yaml)')
+    .option('--at <date>', 'evaluate at this time (ISO date or date-time) from the evidence store; implies --no-collect')
+    .option('--format <format>', 'table | json | csv', 'table')
+    .option('--fail-on <severity>', 'exit 1 when an open finding is at or above: high | medium | low | info')
+    .option('--no-collect', 'do not collect first; evaluate what the evidence store already holds')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ampaudit check
+  $ ampaudit check --format json --fail-on high
+  $ ampaudit check --at 2026-09-30 --format csv > findings.csv
+
+The state is the latest collected at or before the evaluation time; the events are those from
+the start of the quarter containing it. JSON: { period, coverage, findings }.
+Exit 1 when an open finding is at or above --fail-on; 3 when a source could not be collected.`,
+    )
+    .action(async (opts: CheckOptions) => {
+      if (!['table', 'json', 'csv'].includes(opts.format)) {
+        throw new InputError(`unknown format \`${opts.format}\``, { field: '--format' }, 'use table, json or csv');
+      }
+      if (opts.failOn && !SEVERITIES.includes(opts.failOn)) {
+        throw new InputError(`unknown severity \`${opts.failOn}\``, { field: '--fail-on' }, `use one of ${SEVERITIES.join(', ')}`);
+      }
+      const config = loadAppConfig(opts, ctx.env, ctx.cwd);
+      const policy = policyOf(config);
+      const at = opts.at ? parseAt(opts.at) : ctx.clock.now();
+      let collected: CollectReport | undefined;
+      if (opts.collect && !opts.at) {
+        const progress = progressFor(ctx);
+        try {
+          collected = await runCollect({ config, clock: ctx.clock, progress, log: cliLogger(config, ctx.env, ctx.stderr) });
+        } finally {
+          progress.stop();
+        }
+        if (collected.outcome !== 'ok' || opts.format === 'table') {
+          // Machine formats keep stdout clean; the collect summary goes to stderr there.
+          const out = opts.format === 'table' ? ctx : { ...ctx, stdout: ctx.stderr };
+          printCollectReport(out, collected);
+          println(out);
+        }
+      }
+      const store = openAppStore(config);
+      let result: Evaluation;
+      try {
+        const period = checkPeriod(at, config.timezone, config.fiscalYearStartMonth);
+        result = evaluateAt({ config, store, policy, at: at.toISOString(), period });
+      } finally {
+        store.close();
+      }
+      print(ctx, opts.format, result);
+      if (collected && collected.outcome !== 'ok') {
+        eprintln(ctx, 'ampaudit: a source could not be collected; the findings above may be based on older data (see the collect report).');
+        ctx.exitCode = 3;
+      } else if (opts.failOn) {
+        const threshold = opts.failOn;
+        if (result.findings.some((f) => f.status === 'open' && atLeast(f.severity, threshold))) ctx.exitCode = 1;
+      }
+    });
+}
+
+function parseAt(s: string): Date {
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T23:59:59.999Z` : s);
+  if (Number.isNaN(d.getTime())) throw new InputError(`\`${s}\` is not a date`, { field: '--at' }, 'use YYYY-MM-DD or an ISO date-time such as 2026-09-30T12:00:00Z');
+  return d;
+}
+
+function print(ctx: CliContext, format: CheckOptions['format'], r: Evaluation): void {
+  const { snapshot, findings } = r;
+  if (format === 'json') {
+    println(ctx, JSON.stringify({ period: snapshot.period, coverage: snapshot.coverage, findings }, null, 2));
+    return;
+  }
+  if (format === 'csv') {
+    const rules = RULES.map((x) => ({ id: x.meta.id, title: x.meta.title }));
+    const rows = [FINDINGS_HEADER.map((h) => toCell(h)), ...[...findingRows({ findings, rules })].map((row) => row.map(toCell))];
+    ctx.stdout.write(stringify(rows, { bom: CSV_FORMAT.bom, record_delimiter: CSV_FORMAT.recordDelimiter }));
+    return;
+  }
+  printTable(ctx, r);
+}
+
+function printTable(ctx: CliContext, { snapshot, findings }: Evaluation): void {
+  const p = snapshot.period;
+  println(ctx, `${snapshot.org.name} (org ${snapshot.org.id}) — evaluated at ${snapshot.at}; events of ${p.label} from ${p.start}`);
+  const c = snapshot.coverage;
+  if (c.auditLog.length === 0) println(ctx, 'audit log: no coverage in the evidence store: login, export and change checks are unknown');
+  else {
+    const last = c.auditLog.at(-1)!;
+    println(ctx, `audit log: complete ${last.from} → ${last.to} (${days(last.from, last.to)})${c.periodGaps.length ? `; ${c.periodGaps.length} gap(s) in the period` : ''}`);
+  }
+  for (const n of snapshot.dataQuality.slice(0, 10)) println(ctx, `note: ${n}`);
+  if (snapshot.dataQuality.length > 10) println(ctx, `note: … and ${snapshot.dataQuality.length - 10} more data-quality notes`);
+  println(ctx);
+  const open = findings.filter((f) => f.status === 'open');
+  for (const sev of SEVERITIES) {
+    const group = open.filter((f) => f.severity === sev);
+    if (group.length === 0) continue;
+    println(ctx, `${sev.toUpperCase()} (${group.length})`);
+    println(ctx, table(group.map(row), '  '));
+    println(ctx);
+  }
+  const excepted = findings.filter((f) => f.status === 'excepted');
+  if (excepted.length) {
+    println(ctx, `EXCEPTED (${excepted.length})`);
+    println(ctx, table(excepted.map((f) => [...row(f).slice(0, 2), `${f.exception?.reason ?? ''} — approved by ${f.exception?.approvedBy ?? '?'}, expires ${f.exception?.expires ?? '?'}`]), '  '));
+    println(ctx);
+  }
+  const unknown = findings.filter((f) => f.status === 'unknown');
+  if (unknown.length) {
+    println(ctx, `UNKNOWN (${unknown.length}) — not decided: the evidence does not reach far enough`);
+    println(ctx, table(unknown.map(row), '  '));
+    println(ctx);
+  }
+  const counts = SEVERITIES.map((s) => `${open.filter((f) => f.severity === s).length} ${s}`).join(', ');
+  println(ctx, `${open.length} open (${counts}); ${excepted.length} excepted; ${unknown.length} unknown.`);
+}
+
+function row(f: Finding): string[] {
+  return [f.ruleId, f.subject.label, f.message];
+}
