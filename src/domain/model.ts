@@ -109,7 +109,7 @@ export interface AddonGrant {
 }
 
 export interface ApiKey {
-  /** The inventory's id. May look like a secret: never print it; print `ref`. */
+  /** The inventory's id; when that looked like the key itself, the `ref` instead (the secret is never kept). Print `ref`. */
   readonly id: string;
   /** Safe to display: the id when it does not look like a secret, else `key-<fingerprint>`. */
   readonly ref: string;

@@ -36,7 +36,14 @@ describe('parseApiKeys', () => {
       `exp-client,Flags,experiment deployment,,,,,,`,
     );
     const { pull, warnings } = parseApiKeys(text, { file: 'api-keys.csv', clock });
-    expect(warnings).toEqual([]);
+    // The secret itself is dropped at the edge: the pull keeps only its fingerprint ref, and says so.
+    expect(warnings).toEqual([
+      {
+        message: `key ${SECRET_REF}: the id looks like the key itself; ampaudit keeps only its fingerprint. Put a key id or name in the inventory, never the secret, and rotate this key if the file was shared`,
+        where: { file: 'api-keys.csv', line: 3, field: 'id' },
+      },
+    ]);
+    expect(JSON.stringify(pull)).not.toContain(SECRET_ID);
     expect(pull).toEqual({
       source: 'api-keys',
       file: 'api-keys.csv',
@@ -59,7 +66,7 @@ describe('parseApiKeys', () => {
           pulledAt: '2026-10-01T08:00:00.000Z',
         },
         {
-          id: SECRET_ID,
+          id: SECRET_REF,
           ref: SECRET_REF,
           fingerprint: SECRET_REF.slice(4),
           label: SECRET_REF,

@@ -5,8 +5,8 @@
  */
 import { KEY_TYPES, type ApiKey, type KeyType } from '../../domain/model.js';
 import type { ApiKeysPull } from '../../domain/pulls.js';
-import { fingerprintOf, keyRef, showValue } from '../../config/secret-like.js';
-import { cells, dayOf, decodeSource, DuplicateCheck, FileProblems, formatOf, parseRow, pulledAtOf, readTable, type FileReadOptions, type FileReadResult } from './common.js';
+import { fingerprintOf, keyRef, looksLikeSecret, showValue } from '../../config/secret-like.js';
+import { cells, dayOf, decodeSource, DuplicateCheck, FileProblems, formatOf, parseRow, pulledAtOf, readTable, type FileReadOptions, type FileReadResult, type FileWarning } from './common.js';
 import { readSourceBytes, type SourceFileRef } from './read-file.js';
 
 export const API_KEY_COLUMNS = ['id', 'label', 'type', 'project', 'owner', 'created_on', 'rotated_on', 'last_used_on', 'stored_in'] as const;
@@ -70,6 +70,7 @@ export function parseApiKeys(input: string | Uint8Array, opts: FileReadOptions):
   const problems = new FileProblems(file);
   const dup = new DuplicateCheck(problems, (ref) => `key ${ref}`, 'id', 'keep one row per key');
   const keys: ApiKey[] = [];
+  const warnings: FileWarning[] = [];
 
   for (const row of table.rows) {
     const { v: r, failed } = parseRow(row, shape, problems);
@@ -97,8 +98,16 @@ export function parseApiKeys(input: string | Uint8Array, opts: FileReadOptions):
     // The ref is the id, or for a secret-looking id its fingerprint: either way one per key.
     if (id !== '' && !dup.check(ref, row)) ok = false;
     if (!ok) continue;
+    // A secret pasted into the inventory never leaves this function: only its fingerprint ref.
+    const secretLike = id !== '' && looksLikeSecret(id);
+    if (secretLike) {
+      warnings.push({
+        message: `key ${ref}: the id looks like the key itself; ampaudit keeps only its fingerprint. Put a key id or name in the inventory, never the secret, and rotate this key if the file was shared`,
+        where: { file, line: row.line, field: 'id' },
+      });
+    }
     keys.push({
-      id,
+      id: secretLike ? ref : id,
       ref,
       fingerprint: fingerprintOf(id),
       label: r.label ?? ref,
@@ -114,7 +123,7 @@ export function parseApiKeys(input: string | Uint8Array, opts: FileReadOptions):
     });
   }
   problems.throwIfAny();
-  return { pull: { source: 'api-keys', file, sha256, pulledAt, keys }, warnings: table.warnings };
+  return { pull: { source: 'api-keys', file, sha256, pulledAt, keys }, warnings: [...table.warnings, ...warnings] };
 }
 
 export function readApiKeysFile(ref: SourceFileRef, opts: Omit<FileReadOptions, 'file'>): FileReadResult<ApiKeysPull> {
