@@ -14,9 +14,9 @@ export interface Evaluation {
   readonly findings: Finding[];
 }
 
-export function evaluateAt(args: { config: Config; store: EvidenceStore; policy: ResolvedPolicy; at: Instant; period: Period }): Evaluation {
+export function evaluateAt(args: { config: Config; store: EvidenceStore; policy: ResolvedPolicy; at: Instant; period: Period; trailingSlackMs?: number }): Evaluation {
   const { config, store, policy, at, period } = args;
-  const snapshot = buildSnapshot({ store, config, at, period, largeExportUsers: largeExportUsers(policy) });
+  const snapshot = buildSnapshot({ store, config, at, period, largeExportUsers: largeExportUsers(policy), trailingSlackMs: args.trailingSlackMs ?? 0 });
   const findings = evaluate({ snapshot, rules: RULES, policy });
   return { snapshot, findings };
 }

@@ -187,9 +187,15 @@ export function generateOrg(opts: GenerateOptions): SimOrg {
   const assignments: SimAssignment[] = [];
   const scopeOf = new Map<string, string[]>();
   let seq = 0;
-  const assign = (principalType: 'user' | 'group', principalId: string, projectId: number, role: SimRole): void => {
+  // A principal holds one role per project (as in Amplitude): a second pick for the same pair is dropped.
+  const held = new Set<string>();
+  const assign = (principalType: 'user' | 'group', principalId: string, projectId: number, role: SimRole): boolean => {
+    const key = `${principalType}|${principalId}|${projectId}`;
+    if (held.has(key)) return false;
+    held.add(key);
     seq++;
     assignments.push({ id: `pra_${seq.toString(36)}${rng.int(0x10000).toString(16).padStart(4, '0')}`, principalType, principalId, projectId, roleId: role.uuid });
+    return true;
   };
   const addScope = (email: string, item: string): void => {
     const list = scopeOf.get(email);
@@ -215,8 +221,7 @@ export function generateOrg(opts: GenerateOptions): SimOrg {
       used.add(p.id);
       const w = rng.weighted(levelWeights);
       const role = w === 4 ? rng.pick(customRoles) : (DEFAULT_ROLES[w] as SimRole);
-      assign('user', m.email, p.id, role);
-      addScope(m.email, `${p.id}:${role.level}`);
+      if (assign('user', m.email, p.id, role)) addScope(m.email, `${p.id}:${role.level}`);
     }
   }
   for (const g of groups) {

@@ -28,6 +28,11 @@ export interface BuildSnapshotArgs {
   readonly largeExportUsers?: number;
   /** Failed-login burst window (default 60 minutes). */
   readonly burstWindowMinutes?: number;
+  /**
+   * A gap at the very end of the period shorter than this is not a gap: `check` right after a
+   * collect evaluates "now", a moment after the audit log was read. Reviews pass 0.
+   */
+  readonly trailingSlackMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -136,7 +141,7 @@ export function buildSnapshot(args: BuildSnapshotArgs): Snapshot {
 
   // Audit log: coverage and the period's activity.
   const auditLog = configured['audit-logs'];
-  const coverage = coverageAt(store.coverage(), period, atMs);
+  const coverage = coverageAt(store.coverage(), period, atMs, args.trailingSlackMs ?? 0);
   for (const g of significantGaps(coverage, period)) {
     if (auditLog) notes.add('audit-gap', `The audit log is missing from ${g.from} to ${g.to}: activity in that time is unknown.`);
   }
@@ -188,10 +193,12 @@ function baselineQuarters(period: Period, config: Config): (Span & { label: stri
  * covered span that reaches the evaluation time, allowing one day of slack (a daily collect
  * leaves up to a day uncovered).
  */
-export function coverageAt(stored: readonly Span[], period: Period, atMs: number): Coverage {
+export function coverageAt(stored: readonly Span[], period: Period, atMs: number, trailingSlackMs = 0): Coverage {
   const within = { from: period.start, to: period.end };
   // What was known at the evaluation time: coverage after it does not count.
   const spans = clipSpans(stored, { from: new Date(0).toISOString(), to: new Date(atMs).toISOString() });
+  const endMs = Date.parse(period.end);
+  const gaps = gapSpans(spans, within).filter((g) => !(Date.parse(g.to) === endMs && endMs - Date.parse(g.from) < trailingSlackMs));
   let continuousSince: Instant | undefined;
   for (const s of spans) {
     const from = Date.parse(s.from);
@@ -201,7 +208,7 @@ export function coverageAt(stored: readonly Span[], period: Period, atMs: number
   return {
     auditLog: spans,
     periodCovered: clipSpans(spans, within),
-    periodGaps: gapSpans(spans, within),
+    periodGaps: gaps,
     ...(continuousSince !== undefined ? { continuousSince } : {}),
   };
 }

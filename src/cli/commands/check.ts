@@ -16,6 +16,8 @@ import { days, eprintln, println, table } from '../output.js';
 import { progressFor } from '../progress.js';
 import { printCollectReport } from './collect.js';
 
+const CHECK_SLACK_MS = 15 * 60_000;
+
 interface CheckOptions {
   config?: string;
   at?: string;
@@ -54,9 +56,9 @@ Exit 1 when an open finding is at or above --fail-on; 3 when a source could not 
       }
       const config = loadAppConfig(opts, ctx.env, ctx.cwd);
       const policy = policyOf(config);
-      const at = opts.at ? parseAt(opts.at) : ctx.clock.now();
+      const fixedAt = opts.at ? parseAt(opts.at) : undefined;
       let collected: CollectReport | undefined;
-      if (opts.collect && !opts.at) {
+      if (opts.collect && !fixedAt) {
         const progress = progressFor(ctx);
         try {
           collected = await runCollect({ config, clock: ctx.clock, progress, log: cliLogger(config, ctx.env, ctx.stderr) });
@@ -70,11 +72,15 @@ Exit 1 when an open finding is at or above --fail-on; 3 when a source could not 
           println(out);
         }
       }
+      // Evaluated after the collect, so the state it just pulled is part of the snapshot.
+      const at = fixedAt ?? ctx.clock.now();
       const store = openAppStore(config);
       let result: Evaluation;
       try {
         const period = checkPeriod(at, config.timezone, config.fiscalYearStartMonth);
-        result = evaluateAt({ config, store, policy, at: at.toISOString(), period });
+        // Right after a collect, the moments between reading the audit log and now are not a gap.
+        const trailingSlackMs = collected?.outcome === 'ok' ? CHECK_SLACK_MS : 0;
+        result = evaluateAt({ config, store, policy, at: at.toISOString(), period, trailingSlackMs });
       } finally {
         store.close();
       }
