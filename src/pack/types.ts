@@ -67,6 +67,8 @@ export interface ReviewData {
     readonly enabled: boolean;
     readonly controls: readonly string[];
   }[];
+  /** Pack files too large to embed in the PDF (kept beside it in the pack, hashed in the manifest). */
+  readonly notEmbedded?: readonly { readonly name: string; readonly bytes: number; readonly sha256: string }[];
   /** Streams the period's audit events, oldest first (the quarterly log archive). Called once per writer. */
   readonly events: (span: Span) => Iterable<AuditEvent>;
 }

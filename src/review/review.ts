@@ -111,7 +111,7 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
 
   const limit = o.embedLimitBytes ?? DEFAULT_EMBED_LIMIT;
   let csvs: Record<CsvName, CsvFileResult> | undefined;
-  let notEmbedded: string[] = [];
+  let notEmbedded: readonly string[] = [];
   let pages = 0;
   const pack = await writePack({
     root: config.reports,
@@ -123,17 +123,18 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
       csvs = await writeAllCsvs(data, tmpDir);
       writeFileAtomic(join(tmpDir, FINDINGS_JSON), `${canonicalJson({ period: snapshot.period, coverage: snapshot.coverage, findings, changes })}\n`);
       const attachments = [];
-      notEmbedded = [];
+      const big: { name: string; bytes: number; sha256: string }[] = [];
       for (const name of Object.keys(CSV_FILES) as CsvName[]) {
         const file = csvs[name];
         const fileName = CSV_FILES[name];
         if (file.bytes > limit) {
-          notEmbedded.push(fileName);
+          big.push({ name: fileName, bytes: file.bytes, sha256: file.sha256 });
           continue;
         }
         attachments.push({ name: fileName, bytes: readFileSync(file.path), mime: 'text/csv', description: csvDescription(fileName) });
       }
-      const result = await renderPdf(data, attachments, join(tmpDir, PDF_FILE));
+      notEmbedded = big.map((b) => b.name);
+      const result = await renderPdf({ ...data, notEmbedded: big }, attachments, join(tmpDir, PDF_FILE));
       pages = result.pages;
     },
     manifestInputs: () => manifestInputsFromReview(data, inputsOf(config, snapshot.sources)),

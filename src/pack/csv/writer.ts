@@ -27,6 +27,8 @@ export interface CsvFileResult {
   readonly rows: number;
 }
 
+const FLUSH_BYTES = 1 << 20;
+
 /** Options every pack CSV is written with. Exported so tests and readers can parse them back. */
 export const CSV_FORMAT = {
   bom: true,
@@ -61,15 +63,36 @@ export async function writeCsv(
     }
   }
 
-  // Hashes and writes each chunk to the fd we own (fs.WriteStream would close it before the fsync).
+  // Hashes and writes to the fd we own (fs.WriteStream would close it before the fsync). The
+  // stringifier emits one small chunk per record: they are gathered into ~1 MiB writes, or a
+  // multi-million-row activity log would cost a system call per row.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = (): void => {
+    if (pendingBytes === 0) return;
+    const buf = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    hash.update(buf);
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    bytes += buf.length;
+  };
   const sink = new Writable({
     write(chunk: Buffer | string, _enc, done) {
       try {
         const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-        hash.update(buf);
-        let off = 0;
-        while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-        bytes += buf.length;
+        pending.push(buf);
+        pendingBytes += buf.length;
+        if (pendingBytes >= FLUSH_BYTES) flush();
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+    final(done) {
+      try {
+        flush();
         done();
       } catch (err) {
         done(err as Error);

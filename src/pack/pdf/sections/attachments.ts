@@ -23,4 +23,11 @@ export function renderAttachments(ctx: SectionContext): void {
     attachments.map((a) => [{ text: clean(a.name), mono: true, sub: clean(a.mime) }, clean(a.description), bytes(a.bytes.byteLength), { text: sha256Hex(a.bytes), mono: true }]),
     { empty: 'No files are attached.' },
   );
+  const big = ctx.data.notEmbedded ?? [];
+  if (big.length > 0) {
+    w.paragraph(
+      `Not embedded because of their size (they are in the pack folder next to this PDF, with the same sha256 in manifest.json): ${big.map((f) => `${clean(f.name)} (${bytes(f.bytes)}, sha256 ${f.sha256})`).join('; ')}.`,
+      { size: SIZE.small + 0.5, color: COLOR.muted, gapAfter: 8 },
+    );
+  }
 }
