@@ -105,15 +105,15 @@ describe('quarterly review pack and mail, end to end', () => {
     expect(ok.stdout).toMatch(/ok {3}123456-acme-analytics\/2026-Q3/);
     expect(ok.code).toBe(0);
     const file = join(demo.review.pack.dir, 'members.csv');
-    const bytes = readFileSync(file);
-    bytes[bytes.length - 3] ^= 1;
+    const original = readFileSync(file);
+    const bytes = Buffer.from(original);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 3) ^ 1, bytes.length - 3);
     writeFileSync(file, bytes);
     const bad = await cli(['packs', 'verify', '--all', '--config', cfg], { env: {}, clock: fixedClock(NOW) });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/FAIL 123456-acme-analytics\/2026-Q3/);
     expect(bad.stdout).toMatch(/123456-acme-analytics\/2026-Q3\/members\.csv: .*\[hash-mismatch\]/);
-    bytes[bytes.length - 3] ^= 1;
-    writeFileSync(file, bytes);
+    writeFileSync(file, original);
   });
 
   it('the security list receives the review: subject, both bodies, attachments equal to the pack', () => {

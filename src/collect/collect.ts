@@ -185,7 +185,11 @@ export async function collect(deps: CollectDeps): Promise<CollectReport> {
   };
   store.finishRun(runId, finishedAt, outcome, {
     ...(failed.length ? { error: failed.map((f) => `${f.source}: ${f.error}`).join('; ') } : {}),
-    summary: { sources: report.sources.map(({ source, status, count }) => ({ source, status, count })), events: report.events },
+    summary: {
+      text: report.sources.map((o) => `${o.source} ${o.status === 'ok' ? (o.count ?? '') : o.status}`.trim()).join(', '),
+      sources: report.sources.map(({ source, status, count }) => ({ source, status, count })),
+      events: report.events,
+    },
   });
   return report;
 }

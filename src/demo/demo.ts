@@ -9,7 +9,7 @@
  * day of the next quarter, then — now — collects, checks, reviews the last completed quarter
  * (compared with the earlier pack) and mails the pack to a local SMTP sink.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualClock, type Clock } from '../clock.js';
 import { runCollect, policyOf, openAppStore } from '../app.js';
@@ -111,6 +111,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       const review = await runReview({ config, store, clock: o.clock, policy, period: current.label });
       if (!earlierPack) throw new Error('bug: the replay did not reach the end of the earlier quarter');
       const delivery = o.deliver ? await o.deliver({ config, review, clock: o.clock }) : undefined;
+      // Commands run later on this folder mail to its outbox (no SMTP server is running then).
+      appendFileSync(files.config, DEMO_MAIL_YAML);
       return {
         dir: o.dir,
         configFile: files.config,
@@ -154,6 +156,14 @@ function prepareDir(dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, MARKER), 'This folder is recreated by `ampaudit demo` each time it runs.\n');
 }
+
+const DEMO_MAIL_YAML = `
+# Added by \`ampaudit demo\`: messages go to the outbox next to the store (no mail.smtp).
+mail:
+  from: ampaudit@acme.example
+  to: [security@acme.example]
+  projectDigests: true
+`;
 
 /** The demo mails the security list of the fictitious org; with a sink, through it. */
 function withMail(config: Config, smtpPort: number | undefined): Config {

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../fsutil.js';
 import type { AuditEvent } from '../../domain/events.js';
@@ -50,6 +51,24 @@ describe('writeCsv', () => {
     expect(bytes.subarray(-2).toString('utf8')).toBe('\r\n');
     // No temporary file left beside it.
     expect(readdirSync(dir)).toEqual(['t.csv']);
+  });
+
+  it('writes the same bytes as csv-stringify with the pack format', async () => {
+    const pieces = ['', 'a', ',', '"', '""', '\r', '\n', '\r\n', ' ', 'Zoë', '=1+1', '-3', '\t', "'", ';', 'x y', '😀'];
+    let seed = 3;
+    const pick = (): string => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return pieces[(seed >>> 8) % pieces.length] as string;
+    };
+    const header = ['h1', 'h,2', 'h"3', '=h4'];
+    const rows = Array.from({ length: 400 }, () => header.map(() => pick() + pick() + pick()));
+    await writeCsv(join(dir, 'same.csv'), header, rows);
+    const expected = stringify([header.map(neutralize), ...rows.map((r) => r.map(neutralize))], {
+      bom: true,
+      record_delimiter: '\r\n',
+      quoted_match: /[\r\n]/,
+    });
+    expect(readFileSync(join(dir, 'same.csv')).toString('utf8')).toBe(expected);
   });
 
   it('writes numbers, booleans and missing values as cells', async () => {

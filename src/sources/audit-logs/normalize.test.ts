@@ -32,6 +32,42 @@ describe('canonicalJson / fingerprint', () => {
     expect(fingerprint({ ...a, b: 2 })).not.toBe(fingerprint(a));
   });
 
+  it('writes exactly what the plain definition writes, for any JSON value (fast path included)', () => {
+    // The definition, kept here as the reference: keys sorted at every level, undefined dropped.
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : reference(v))).join(',')}]`;
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(obj[k])}`).join(',')}}`;
+    };
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const strings = ['', 'a', 'Zoë', 'say "hi"', 'back\\slash', 'line\nbreak', '\u0001', '\u2028', 'emoji 😀', 'lone \ud800', '10', 'é', 'ä'];
+    const keys = ['b', 'a', 'B', '10', '9', '0', '01', '__proto__', 'é', 'a b', 'key"q', 'z', 'user_email', 'timestamp'];
+    const gen = (depth: number): unknown => {
+      const k = rand(depth > 3 ? 5 : 8);
+      if (k === 0) return null;
+      if (k === 1) return [0, -0, 1.5, 1e21, -3, 123456789012, 0.1, 2 ** 53][rand(8)];
+      if (k === 2) return rand(2) === 0;
+      if (k <= 4) return strings[rand(strings.length)];
+      if (k === 5) return Array.from({ length: rand(4) }, () => gen(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = rand(6); i > 0; i--) o[keys[rand(keys.length)] as string] = gen(depth + 1);
+      return o;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const v = JSON.parse(JSON.stringify({ entry: gen(0), [keys[rand(keys.length)] as string]: gen(1) })) as unknown;
+      expect(canonicalJson(v)).toBe(reference(v));
+    }
+    // Not plain JSON data: the slow path, same definition.
+    const odd = [{ a: undefined, b: 1 }, { d: new Date(0) }, [1, , 3], { f: () => 1, g: [undefined] }, Object.assign(Object.create({ inherited: 1 }) as object, { own: 2 })];
+    for (const v of odd) expect(canonicalJson(v)).toBe(reference(v));
+  });
+
   it('gives the same fp for the same entry pulled twice, and a different one for any changed field', () => {
     expect(ok(standard).fp).toBe(ok(JSON.parse(JSON.stringify(standard))).fp);
     expect(ok({ ...standard, ip_address: '10.0.0.2' }).fp).not.toBe(ok(standard).fp);
@@ -89,6 +125,19 @@ describe('normalizeEntry', () => {
     ['target email in props', { domain: 'org', feature: 'members', action: 'remove_user', target: 'member', event_properties: { target_email: 'Gone@x.io' } }, { kind: 'member_removed', target: 'member', targetEmail: 'gone@x.io' }],
   ] as const)('%s', (_name, entry, expected) => {
     expect(ok({ timestamp: '2026-09-14T08:30:00Z', ...entry })).toMatchObject(expected);
+  });
+
+  it.each([
+    '2026-09-14T08:30:00.123Z',
+    '2026-01-31T23:59:59.999Z',
+    '2026-02-29T10:00:00.000Z',
+    '2026-04-31T10:00:00.000Z',
+    '2026-01-01T24:00:00.000Z',
+    '0001-01-01T00:00:00.000Z',
+    '2026-09-14T08:30:00Z',
+    '2026-09-14T08:30:00.1234Z',
+  ])('writes the time %s as toISOString does', (timestamp) => {
+    expect(ok({ timestamp, action: 'login' }).time).toBe(new Date(Date.parse(timestamp)).toISOString());
   });
 
   it('leaves sizes undefined when the log does not give them', () => {

@@ -4,23 +4,101 @@
  * ignored. An entry without a readable time or action fails the pull: silently dropping or
  * mis-dating evidence would be worse than stopping.
  */
-import type { AuditEvent, RoleChange } from '../../domain/events.js';
-import { sha256Hex } from '../../fsutil.js';
+import { hash } from 'node:crypto';
+import type { AuditEvent, EventKind, RoleChange } from '../../domain/events.js';
 import { classify } from './classify.js';
 
 type Raw = Readonly<Record<string, unknown>>;
 
 /** JSON with object keys sorted at every level: the same entry always gives the same text. */
 export function canonicalJson(value: unknown): string {
+  return fastCanonicalJson(value) ?? slowCanonicalJson(value);
+}
+
+function slowCanonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : slowCanonicalJson(v))).join(',')}]`;
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${slowCanonicalJson(obj[k])}`).join(',')}}`;
+}
+
+/*
+ * The fast path (an audit log of millions of entries is fingerprinted entry by entry) writes the
+ * same text directly: per object shape (its keys in their order) the sorted keys and their
+ * `"key":` prefixes are worked out once; strings that need no escaping are quoted as they are.
+ * It takes plain JSON data only (what JSON.parse returns: plain objects, arrays without holes,
+ * strings, numbers, booleans, null); on anything else it gives up and the slow path runs.
+ */
+interface ShapePlan {
+  readonly keys: readonly string[];
+  /** In sorted key order: the key and the text before its value (`,"key":`). */
+  readonly parts: readonly { readonly key: string; readonly prefix: string }[];
+}
+
+/** Entries of one log share a few shapes; the first 64 seen are remembered. */
+const plans: ShapePlan[] = [];
+const PLAN_LIMIT = 64;
+/** What JSON.stringify would escape in a string (surrogates: lone ones are escaped; let it decide). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function planOf(keys: string[]): ShapePlan {
+  outer: for (const plan of plans) {
+    if (plan.keys.length !== keys.length) continue;
+    for (let i = 0; i < keys.length; i++) if (plan.keys[i] !== keys[i]) continue outer;
+    return plan;
+  }
+  const parts = [...keys].sort().map((key, i) => ({ key, prefix: `${i === 0 ? '' : ','}${JSON.stringify(key)}:` }));
+  const plan = { keys, parts };
+  if (plans.length < PLAN_LIMIT) plans.push(plan);
+  return plan;
+}
+
+/** Set when the value holds something that is not plain JSON data. */
+let notPlain = false;
+
+function fastValue(v: unknown, depth: number): string {
+  switch (typeof v) {
+    case 'string':
+      return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object':
+      if (v === null) return 'null';
+      if (depth > 100) break;
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) {
+          if (!(i in v)) notPlain = true;
+          out += (i === 0 ? '' : ',') + fastValue(v[i], depth + 1);
+        }
+        return `${out}]`;
+      } else {
+        const proto = Object.getPrototypeOf(v) as unknown;
+        if (proto !== Object.prototype && proto !== null) break;
+        const o = v as Record<string, unknown>;
+        let out = '{';
+        for (const part of planOf(Object.keys(o)).parts) out += part.prefix + fastValue(o[part.key], depth + 1);
+        return `${out}}`;
+      }
+    default:
+      break;
+  }
+  notPlain = true;
+  return '';
+}
+
+function fastCanonicalJson(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  notPlain = false;
+  const text = fastValue(value, 0);
+  return notPlain ? undefined : text;
 }
 
 export function fingerprint(raw: unknown): string {
-  return sha256Hex(canonicalJson(raw));
+  return hash('sha256', canonicalJson(raw), 'hex');
 }
 
 function pick(raw: Raw, keys: readonly string[]): unknown {
@@ -89,13 +167,44 @@ function roleOf(props: Readonly<Record<string, unknown>>): RoleChange | undefine
   return { scope, ...(from !== undefined && { from }), ...(to !== undefined && { to }) };
 }
 
+/** A time already written as `toISOString` would write it (days up to 28: no overflow into the next month). */
+const ISO_MS_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/**
+ * Entries repeat a few dozen actions: the classification is remembered per (domain, feature,
+ * action), in nested maps so that no key string is built per entry.
+ */
+const kindCache = new Map<string, Map<string, Map<string, EventKind>>>();
+let kindCacheSize = 0;
+const KIND_CACHE_LIMIT = 4096;
+
+function classifyCached(domain: string, feature: string, action: string, error: string | undefined): EventKind {
+  let byFeature = kindCache.get(domain);
+  if (!byFeature) kindCache.set(domain, (byFeature = new Map()));
+  let byAction = byFeature.get(feature);
+  if (!byAction) byFeature.set(feature, (byAction = new Map()));
+  let kind = byAction.get(action);
+  if (kind === undefined) {
+    kind = classify(domain, feature, action);
+    if (++kindCacheSize > KIND_CACHE_LIMIT) {
+      kindCache.clear();
+      kindCacheSize = 0;
+    }
+    byAction.set(action, kind);
+  }
+  // As in classify: a login that carries an error is a failed login.
+  return kind === 'login' && error !== undefined && error.trim() !== '' ? 'login_failed' : kind;
+}
+
 export type NormalizeResult = { readonly ok: true; readonly event: AuditEvent; readonly t: number } | { readonly ok: false; readonly problem: string };
 
 export function normalizeEntry(entry: unknown): NormalizeResult {
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return { ok: false, problem: 'an entry is not an object' };
   const raw = entry as Raw;
   const timeRaw = pick(raw, ['timestamp', 'event_time', 'created_at', 'time']);
-  const t = parseTime(timeRaw);
+  // The API's usual form (toISOString's) is read without parseTime's checks for other forms.
+  const canonicalTime = typeof timeRaw === 'string' && ISO_MS_RE.test(timeRaw);
+  const t = canonicalTime ? Date.parse(timeRaw) : parseTime(timeRaw);
   if (t === undefined) return { ok: false, problem: timeRaw === undefined ? 'an entry has no timestamp (timestamp, event_time or created_at)' : 'an entry has an unreadable timestamp' };
   const action = text(pick(raw, ['action']));
   if (action === undefined) return { ok: false, problem: 'an entry has no action' };
@@ -103,7 +212,7 @@ export function normalizeEntry(entry: unknown): NormalizeResult {
   const feature = text(pick(raw, ['feature'])) ?? '';
   const error = text(pick(raw, ['error', 'error_message']));
   const props = propsOf(raw);
-  const kind = classify(domain, feature, action, error);
+  const kind = classifyCached(domain, feature, action, error);
   const actor = email(pick(raw, ['user_email', 'user', 'email', 'actor']));
   const target = text(pick(raw, ['target']));
   const targetEmail =
@@ -114,24 +223,19 @@ export function normalizeEntry(entry: unknown): NormalizeResult {
   const rows = size(pick(props, ['row_count', 'rows', 'num_rows']));
   const users = size(pick(props, ['cohort_size', 'num_users', 'user_count']));
   const role = kind === 'role_change' || kind === 'invite' ? roleOf(props) : undefined;
-  const event: AuditEvent = {
-    fp: fingerprint(raw),
-    time: new Date(t).toISOString(),
-    kind,
-    domain,
-    feature,
-    action,
-    ...(actor !== undefined && { actor }),
-    ...(target !== undefined && { target }),
-    ...(targetEmail !== undefined && { targetEmail }),
-    ...(projectId !== undefined && { projectId }),
-    ...(ip !== undefined && { ip }),
-    ...(userAgent !== undefined && { userAgent }),
-    ...(error !== undefined && { error }),
-    ...(rows !== undefined && { rows }),
-    ...(users !== undefined && { users }),
-    ...(role !== undefined && { role }),
-    props,
-  };
+  // Assigned one by one (not spread: this runs for every entry of the log), in the same key
+  // order as always, props last.
+  const event = { fp: fingerprint(raw), time: canonicalTime ? timeRaw : new Date(t).toISOString(), kind, domain, feature, action } as { -readonly [K in keyof AuditEvent]: AuditEvent[K] };
+  if (actor !== undefined) event.actor = actor;
+  if (target !== undefined) event.target = target;
+  if (targetEmail !== undefined) event.targetEmail = targetEmail;
+  if (projectId !== undefined) event.projectId = projectId;
+  if (ip !== undefined) event.ip = ip;
+  if (userAgent !== undefined) event.userAgent = userAgent;
+  if (error !== undefined) event.error = error;
+  if (rows !== undefined) event.rows = rows;
+  if (users !== undefined) event.users = users;
+  if (role !== undefined) event.role = role;
+  event.props = props;
   return { ok: true, event, t };
 }
