@@ -14,9 +14,10 @@ import type { ResolvedPolicy } from './engine/policy.js';
 import { createLogger, type Logger } from './log.js';
 import { RULES, RULE_IDS } from './rules/index.js';
 import { readConfiguredFileSources, type FileSources } from './sources/files/index.js';
-import { createAmplitudeClients, type ClientDeps } from './sources/types.js';
+import { createAmplitudeClients, type AmplitudeClients, type ClientDeps } from './sources/types.js';
 import { openStore } from './store/sqlite.js';
 import type { EvidenceStore } from './store/types.js';
+import { withRunLock } from './schedule/lock.js';
 
 export interface ConfigFlags {
   readonly config?: string;
@@ -70,6 +71,8 @@ export interface RunCollectOptions {
   readonly store?: EvidenceStore;
   /** Inputs the caller already read and validated (see `readInputs`). */
   readonly files?: FileSources;
+  /** Clients the caller already made (a missing secret is bad input: check it before locking). */
+  readonly clients?: AmplitudeClients;
 }
 
 /**
@@ -83,13 +86,18 @@ export async function runCollect(options: RunCollectOptions): Promise<CollectRep
     policyOf(config); // a bad policy is bad input too: fail before anything is written
     files = readInputs(config, clock);
   }
-  const clients = createAmplitudeClients(config, { clock, ...(options.log ? { log: options.log } : {}), ...options.http });
+  const clients = options.clients ?? amplitudeClients(options);
   const store = options.store ?? openAppStore(config);
   try {
     return await collect({ config, store, clock, files, clients, ...(options.progress ? { progress: options.progress } : {}) });
   } finally {
     if (!options.store) store.close();
   }
+}
+
+/** One HTTP client per enabled API; throws InputError naming the missing secret. */
+export function amplitudeClients(options: Pick<RunCollectOptions, 'config' | 'clock' | 'log' | 'http'>): AmplitudeClients {
+  return createAmplitudeClients(options.config, { clock: options.clock, ...(options.log ? { log: options.log } : {}), ...options.http });
 }
 
 export function cliLogger(config: Config | undefined, env: NodeJS.ProcessEnv, stderr: NodeJS.WritableStream): Logger {
@@ -99,4 +107,14 @@ export function cliLogger(config: Config | undefined, env: NodeJS.ProcessEnv, st
     pretty: env.AMPAUDIT_LOG_FORMAT !== 'json',
     ...(config ? { secrets: config.secrets } : {}),
   });
+}
+
+/**
+ * Runs a one-shot command's work under the store's run lock, so it never overlaps a daemon's
+ * job (or another command) on the same evidence store. Call it after inputs are validated: it
+ * creates the store file if needed.
+ */
+export async function underRunLock<T>(config: Config, job: string, clock: Clock, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(dirname(config.store), { recursive: true });
+  return withRunLock(config.store, job, { clock }, fn);
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { loadAppConfig, openAppStore, policyOf, runCollect, cliLogger } from '../../app.js';
+import { amplitudeClients, loadAppConfig, openAppStore, policyOf, readInputs, runCollect, cliLogger, underRunLock } from '../../app.js';
 import type { CollectReport } from '../../collect/collect.js';
 import { SEVERITIES, atLeast, type Severity } from '../../domain/common.js';
 import type { Finding } from '../../domain/findings.js';
@@ -59,9 +59,12 @@ Exit 1 when an open finding is at or above --fail-on; 3 when a source could not 
       const fixedAt = opts.at ? parseAt(opts.at) : undefined;
       let collected: CollectReport | undefined;
       if (opts.collect && !fixedAt) {
+        const files = readInputs(config, ctx.clock);
+        const log = cliLogger(config, ctx.env, ctx.stderr);
+        const clients = amplitudeClients({ config, clock: ctx.clock, log });
         const progress = progressFor(ctx);
         try {
-          collected = await runCollect({ config, clock: ctx.clock, progress, log: cliLogger(config, ctx.env, ctx.stderr) });
+          collected = await underRunLock(config, 'collect', ctx.clock, () => runCollect({ config, clock: ctx.clock, progress, files, clients, log }));
         } finally {
           progress.stop();
         }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { cliLogger, loadAppConfig, openAppStore, policyOf, readInputs, runCollect } from '../../app.js';
+import { amplitudeClients, cliLogger, loadAppConfig, openAppStore, policyOf, readInputs, runCollect, underRunLock } from '../../app.js';
 import { alertsAndSend } from '../../jobs.js';
 import type { CollectReport } from '../../collect/collect.js';
 import type { CliContext } from '../context.js';
@@ -29,26 +29,30 @@ failed (the others are still stored), 2 on bad configuration or input files (not
       const policy = policyOf(config);
       // Inputs are validated before the store is opened: bad input leaves it untouched.
       const files = readInputs(config, ctx.clock);
-      const progress = progressFor(ctx);
-      const store = openAppStore(config);
-      try {
-        let report: CollectReport;
+      const log = cliLogger(config, ctx.env, ctx.stderr);
+      const clients = amplitudeClients({ config, clock: ctx.clock, log });
+      await underRunLock(config, 'collect', ctx.clock, async () => {
+        const store = openAppStore(config);
         try {
-          report = await runCollect({ config, clock: ctx.clock, progress, store, files, log: cliLogger(config, ctx.env, ctx.stderr) });
+          const progress = progressFor(ctx);
+          let report: CollectReport;
+          try {
+            report = await runCollect({ config, clock: ctx.clock, progress, store, files, clients, log });
+          } finally {
+            progress.stop();
+          }
+          if (opts.json) println(ctx, JSON.stringify(report, null, 2));
+          else printCollectReport(ctx, report);
+          if (report.outcome !== 'ok') ctx.exitCode = 3;
+          if (opts.alerts && config.mail) {
+            const { result, delivery } = await alertsAndSend({ config, store, policy, clock: ctx.clock });
+            const out = opts.json ? { ...ctx, stdout: ctx.stderr } : ctx;
+            println(out, result.alerts.length ? `alerts: ${result.alerts.length} high-risk event(s) mailed${delivery ? ` (${delivery.note})` : ''}` : 'alerts: no high-risk events since the last run');
+          }
         } finally {
-          progress.stop();
+          store.close();
         }
-        if (opts.json) println(ctx, JSON.stringify(report, null, 2));
-        else printCollectReport(ctx, report);
-        if (report.outcome !== 'ok') ctx.exitCode = 3;
-        if (opts.alerts && config.mail) {
-          const { result, delivery } = await alertsAndSend({ config, store, policy, clock: ctx.clock });
-          const out = opts.json ? { ...ctx, stdout: ctx.stderr } : ctx;
-          println(out, result.alerts.length ? `alerts: ${result.alerts.length} high-risk event(s) mailed${delivery ? ` (${delivery.note})` : ''}` : 'alerts: no high-risk events since the last run');
-        }
-      } finally {
-        store.close();
-      }
+      });
     });
 }
 

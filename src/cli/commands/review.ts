@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { relative } from 'node:path';
-import { loadAppConfig, openAppStore, policyOf } from '../../app.js';
+import { loadAppConfig, openAppStore, policyOf, underRunLock } from '../../app.js';
 import { SEVERITIES } from '../../domain/common.js';
 import { signingKeyFromEnv } from '../../pack/signing.js';
 import { runReview, type ReviewResult } from '../../review/review.js';
@@ -31,13 +31,14 @@ store (run \`ampaudit collect\` regularly so it holds the whole quarter). The pa
       const config = loadAppConfig(opts, ctx.env, ctx.cwd);
       const policy = policyOf(config);
       const signingKey = signingKeyFromEnv(ctx.env);
-      const store = openAppStore(config);
-      let result: ReviewResult;
-      try {
-        result = await runReview({ config, store, clock: ctx.clock, policy, ...(opts.period ? { period: opts.period } : {}), ...(signingKey ? { signingKey } : {}) });
-      } finally {
-        store.close();
-      }
+      const result: ReviewResult = await underRunLock(config, 'review', ctx.clock, async () => {
+        const store = openAppStore(config);
+        try {
+          return await runReview({ config, store, clock: ctx.clock, policy, ...(opts.period ? { period: opts.period } : {}), ...(signingKey ? { signingKey } : {}) });
+        } finally {
+          store.close();
+        }
+      });
       printReview(ctx, result);
       if (opts.email) {
         const delivery = await deliverReview({ config, ctx, result });
