@@ -23,6 +23,11 @@ describe('reviewPeriodsDue', () => {
     expect(plan).toEqual({ due: want });
   });
 
+  it('a quarter that ended before ampaudit first collected was never missed', () => {
+    // Started mid-Q1 (the Q4 review slot of Jan 1 had passed long before): nothing to catch up.
+    expect(reviewPeriodsDue({ ref: new Date('2026-01-01T06:00:00Z'), timeZone: TZ, fiscalYearStartMonth: 1, packs: new Map(), firstCollectAt: new Date('2026-02-10T00:00:00Z') })).toEqual({ due: [] });
+  });
+
   it('skips, with the reason, a period that has a pack', () => {
     expect(reviewPeriodsDue({ ref: APR1_REVIEW, timeZone: TZ, fiscalYearStartMonth: 1, packs: new Map([['2026-Q1', '/r/acme/2026-Q1']]) })).toEqual({
       due: [],

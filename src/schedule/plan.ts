@@ -46,11 +46,11 @@ export function reviewPeriodsDue(i: ReviewPlanInput): ReviewPlan {
   if (newest !== undefined) {
     start = nextQuarter(newest, i.timeZone, i.fiscalYearStartMonth).label;
   } else {
-    start = last;
-    if (i.firstCollectAt) {
-      const first = quarterOf(i.firstCollectAt, i.timeZone, i.fiscalYearStartMonth).label;
-      if (first < start) start = first;
-    }
+    // No pack yet: every quarter from the one ampaudit started collecting in (a first collect in
+    // the early hours of a quarter's first day still counts for the quarter that just ended, whose
+    // review slot is later that morning). Quarters that ended before that were never missed.
+    const DAY_MS = 86_400_000;
+    start = i.firstCollectAt ? quarterOf(new Date(i.firstCollectAt.getTime() - DAY_MS), i.timeZone, i.fiscalYearStartMonth).label : last;
   }
   const due: string[] = [];
   for (let p = start; p <= last; p = nextQuarter(p, i.timeZone, i.fiscalYearStartMonth).label) due.push(p);
