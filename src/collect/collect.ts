@@ -19,6 +19,7 @@ import type { FileSources } from '../sources/files/index.js';
 import { pullScim } from '../sources/scim/index.js';
 import type { AmplitudeClients } from '../sources/types.js';
 import { pullUserManagement } from '../sources/user-management/index.js';
+import { pullCount } from '../store/sqlite.js';
 import type { EvidenceStore } from '../store/types.js';
 import { silentProgress, type CollectProgress } from './progress.js';
 
@@ -80,7 +81,7 @@ export async function collect(deps: CollectDeps): Promise<CollectReport> {
     for (const pull of [files.membersExport, files.register, files.apiKeys, files.exceptions]) {
       if (!pull) continue;
       store.saveStatePull(runId, pull);
-      outcomes.push({ source: pull.source, status: 'ok', count: countOf(pull), detail: `${countOf(pull)} ${unitOf(pull)} from ${pull.file}`, ms: 0 });
+      outcomes.push({ source: pull.source, status: 'ok', count: pullCount(pull), detail: `${pullCount(pull)} ${unitOf(pull)} from ${pull.file}`, ms: 0 });
     }
 
     const tasks: Promise<void>[] = [];
@@ -228,23 +229,6 @@ async function timed(
 
 function skipped(source: SourceId, detail: string): SourceOutcome {
   return { source, status: 'skipped', detail, ms: 0 };
-}
-
-function countOf(pull: SourcePull): number {
-  switch (pull.source) {
-    case 'scim':
-      return pull.users.length;
-    case 'user-management':
-      return pull.assignments.length;
-    case 'members-export':
-      return pull.rows.length;
-    case 'register':
-      return pull.entries.length;
-    case 'api-keys':
-      return pull.keys.length;
-    case 'exceptions':
-      return pull.exceptions.length;
-  }
 }
 
 function unitOf(pull: SourcePull): string {
