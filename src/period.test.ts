@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from './errors.js';
 import {
   addDaysToDate,
+  calendarDaysBetween,
   checkPeriod,
   daysBetween,
   daysBetweenDates,
@@ -133,5 +134,13 @@ describe('day arithmetic', () => {
     expect(daysBetweenDates('2026-12-31', '2027-01-01')).toBe(1);
     expect(addDaysToDate('2026-02-27', 2)).toBe('2026-03-01');
     expect(addDaysToDate('2028-02-27', 2)).toBe('2028-02-29');
+  });
+
+  it('calendarDaysBetween tolerates missing or malformed dates', () => {
+    expect(calendarDaysBetween('2026-07-02', '2026-10-01')).toBe(91);
+    expect(calendarDaysBetween('2026-10-01', '2026-07-02')).toBe(-91);
+    expect(calendarDaysBetween(undefined, '2026-10-01')).toBeUndefined();
+    expect(calendarDaysBetween('2026-02-30', '2026-10-01')).toBeUndefined();
+    expect(calendarDaysBetween('2026-10-01', 'soon')).toBeUndefined();
   });
 });

@@ -197,6 +197,15 @@ export function daysBetweenDates(a: LocalDate, b: LocalDate): number {
   return Math.round((Date.UTC(pb.y, pb.m - 1, pb.d) - Date.UTC(pa.y, pa.m - 1, pa.d)) / DAY_MS);
 }
 
+/**
+ * Calendar days from `a` to `b` for data that may be missing or malformed (shown, never fatal):
+ * undefined unless both are calendar dates `YYYY-MM-DD`.
+ */
+export function calendarDaysBetween(a: string | undefined, b: string | undefined): number | undefined {
+  if (a === undefined || b === undefined || !isLocalDate(a) || !isLocalDate(b)) return undefined;
+  return daysBetweenDates(a, b);
+}
+
 /** `date` plus `n` calendar days. */
 export function addDaysToDate(date: LocalDate, n: number): LocalDate {
   const { y, m, d } = parseLocalDate(date);

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Span } from '../domain/common.js';
 import { sha256Hex } from '../fsutil.js';
 import { buildMessage } from '../mail/compose.js';
-import { loadTemplates, type TemplateSet } from '../mail/templates.js';
+import { templatesForMail, type TemplateSet } from '../mail/templates.js';
 import type { MailMessage, MailSettings } from '../mail/types.js';
 import { clean, dateTime } from '../pack/pdf/format.js';
 import { TOOL_VERSION } from '../version.js';
@@ -68,7 +68,7 @@ export interface ComposeAlertOptions {
 export function composeAlertMail(o: ComposeAlertOptions): MailMessage {
   if (o.alerts.length === 0) throw new Error('bug: an alert mail needs at least one alert');
   const templates =
-    o.templates ?? loadTemplates({ ...(o.templatesDir ? { builtinDir: o.templatesDir } : {}), ...(o.mail.templates ? { overrideDir: o.mail.templates } : {}) });
+    o.templates ?? templatesForMail(o.mail, o.templatesDir);
   const tz = o.timezone;
   const org = clean(o.org.name);
   const n = o.alerts.length;

@@ -55,6 +55,14 @@ export function atLeast(s: Severity, threshold: Severity): boolean {
   return severityRank(s) <= severityRank(threshold);
 }
 
+/**
+ * An email as every source and rule compares it: trimmed and lower-cased (SPEC §3: members are
+ * matched across sources by email, case-insensitively). The one definition; do not re-implement.
+ */
+export function normEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 /** A half-open span of time [from, to). */
 export interface Span {
   readonly from: Instant;

@@ -67,4 +67,14 @@ describe('compare', () => {
     const { changes } = compare([f('r', 'a')], { period: '2026-Q3', findings: [prev] }, '2026-Q4');
     expect(changes.map((c) => c.kind)).toEqual(['persisting']);
   });
+
+  it('a finding whose rule cannot decide now (unknown) or did not run is not reported resolved', () => {
+    const previous = { period: '2026-Q3', findings: [f('keys', 'k1', 'open', '2026-Q2'), f('off', 'b', 'open'), f('r', 'gone', 'open')] };
+    const now = [f('keys', 'org', 'unknown'), f('r', 'a')];
+    const { changes } = compare(now, previous, '2026-Q4', { evaluatedRules: new Set(['keys', 'r']) });
+    expect(changes.map((c) => [c.kind, c.finding.ruleId, c.finding.subject.id])).toEqual([
+      ['new', 'r', 'a'],
+      ['resolved', 'r', 'gone'],
+    ]);
+  });
 });

@@ -3,6 +3,10 @@
  * `firstSeen` on every current finding. Findings are matched by their stable id. Only open and
  * excepted findings count as present; `unknown` results carry their own id and are never
  * reported as new or resolved (an undecided check is not a change in the organization).
+ *
+ * Fail closed: a previous finding is only `resolved` when its rule ran this period and decided
+ * every subject. A rule that reports `unknown` now (a source was not read, the audit log does
+ * not reach far enough) or did not run (disabled) cannot show that the finding went away.
  */
 import type { Finding, FindingChange } from '../domain/findings.js';
 import { compareFindings } from './evaluate.js';
@@ -23,7 +27,12 @@ function present(f: Finding): boolean {
   return f.status === 'open' || f.status === 'excepted';
 }
 
-export function compare(current: readonly Finding[], previous: PreviousFindings | undefined, currentPeriod: string): Comparison {
+export interface CompareOptions {
+  /** Rule ids evaluated this period; previous findings of other rules are not reported resolved. Default: every rule. */
+  readonly evaluatedRules?: ReadonlySet<string>;
+}
+
+export function compare(current: readonly Finding[], previous: PreviousFindings | undefined, currentPeriod: string, options: CompareOptions = {}): Comparison {
   const prevById = new Map<string, Finding>();
   for (const f of previous?.findings ?? []) prevById.set(f.id, f);
 
@@ -44,8 +53,11 @@ export function compare(current: readonly Finding[], previous: PreviousFindings 
     else newOnes.push({ kind: 'new', finding: withFirst });
   }
 
+  // Rules that could not decide everything this period: what they no longer report is not resolved.
+  const undecided = new Set(current.filter((f) => f.status === 'unknown').map((f) => f.ruleId));
+  const decides = (ruleId: string): boolean => !undecided.has(ruleId) && (options.evaluatedRules?.has(ruleId) ?? true);
   const resolved: FindingChange[] = (previous?.findings ?? [])
-    .filter((f) => present(f) && !currentIds.has(f.id))
+    .filter((f) => present(f) && !currentIds.has(f.id) && decides(f.ruleId))
     .map((f) => ({ kind: 'resolved' as const, finding: { ...f, firstSeen: f.firstSeen ?? previous!.period } }))
     .sort((a, b) => compareFindings(a.finding, b.finding));
 

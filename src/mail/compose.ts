@@ -12,7 +12,7 @@ import type { Snapshot } from '../domain/snapshot.js';
 import { bytes, clean, plural } from '../pack/pdf/format.js';
 import type { ReviewData } from '../pack/types.js';
 import { mailId, messageIdFor, normalizeRecipients } from './id.js';
-import { loadTemplates, type TemplateSet } from './templates.js';
+import { templatesForMail, type TemplateSet } from './templates.js';
 import { headerValue } from './text.js';
 import type { MailAttachment, MailKind, MailMessage, MailSettings } from './types.js';
 import {
@@ -61,7 +61,7 @@ export function packId(data: ReviewData, pack: Pick<PackFiles, 'dirName'>): stri
 }
 
 function templatesOf(o: ComposeOptions): TemplateSet {
-  return o.templates ?? loadTemplates({ ...(o.templatesDir ? { builtinDir: o.templatesDir } : {}), ...(o.mail.templates ? { overrideDir: o.mail.templates } : {}) });
+  return o.templates ?? templatesForMail(o.mail, o.templatesDir);
 }
 
 function dateOf(o: { clock?: Clock; data: ReviewData }): string {

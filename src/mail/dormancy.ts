@@ -7,9 +7,10 @@ import type { Config } from '../config/schema.js';
 import type { Finding } from '../domain/findings.js';
 import type { Snapshot } from '../domain/snapshot.js';
 import { buildMessage } from './compose.js';
-import { loadTemplates } from './templates.js';
+import { templatesForMail } from './templates.js';
 import type { MailMessage } from './types.js';
 import { findingItem } from './view.js';
+import { localDateOf } from '../period.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface DormancyNoticeOptions {
@@ -27,14 +28,16 @@ export interface DormancyNoticeOptions {
 /** Undefined when there is nothing to report (no dormant or approaching account, nothing undecided). */
 export function composeDormancyNotice(o: DormancyNoticeOptions): MailMessage | undefined {
   const cap = o.cap ?? 200;
-  const month = o.clock.now().toISOString().slice(0, 7);
+  // The month in the configured zone: it names the notice and makes its outbox id, so a notice
+  // sent early on the 1st east of UTC must not take the previous month's (and be dropped as sent).
+  const month = localDateOf(o.clock.now(), o.snapshot.timezone).slice(0, 7);
   const period = o.snapshot.period.label;
   const pick = (rule: string) => o.findings.filter((f) => f.ruleId === rule && f.status === 'open');
   const dormant = pick('dormant-account');
   const approaching = pick('dormant-account-notice');
   const unknown = o.findings.filter((f) => f.status === 'unknown');
   if (dormant.length + approaching.length + unknown.length === 0) return undefined;
-  const templates = loadTemplates({ ...(o.templatesDir ? { builtinDir: o.templatesDir } : {}), ...(o.mail.templates ? { overrideDir: o.mail.templates } : {}) });
+  const templates = templatesForMail(o.mail, o.templatesDir);
   const org = o.snapshot.org.name;
   const subject = `[ampaudit] ${org} dormancy notice ${month}: ${dormant.length} dormant, ${approaching.length} approaching`;
   const section = (list: readonly Finding[]) => ({ items: list.slice(0, cap).map((f) => findingItem(f, period)), more: Math.max(0, list.length - cap) });

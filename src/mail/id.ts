@@ -4,12 +4,13 @@
  * a pack is mailed once however often the job runs. A new revision of a pack (another ref) or
  * a changed recipient list is a new message.
  */
+import { normEmail } from '../domain/common.js';
 import { sha256Hex } from '../fsutil.js';
 import { MAIL_KINDS, type MailKind } from './types.js';
 
 /** Recipients as compared for identity: trimmed, lower-cased, de-duplicated, sorted. */
 export function normalizeRecipients(to: readonly string[]): string[] {
-  return [...new Set(to.map((a) => a.trim().toLowerCase()).filter((a) => a.length > 0))].sort();
+  return [...new Set(to.map(normEmail).filter((a) => a.length > 0))].sort();
 }
 
 /** `review-<24 hex>`: safe as a file name, stable across runs. */

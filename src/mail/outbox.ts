@@ -22,6 +22,8 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { sha256Hex, writeFileAtomic } from '../fsutil.js';
+import { plural } from '../pack/pdf/format.js';
+import { processAlive } from '../pid.js';
 import { buildEml } from './eml.js';
 import { isMailId, mailId, normalizeRecipients } from './id.js';
 import { SendFailure, describeSendError, type MailTransport } from './transport.js';
@@ -81,15 +83,6 @@ export interface EnqueueResult {
 /** The outbox folder: `mail.outbox`, else `outbox/` next to the evidence store. */
 export function outboxDirFor(config: Pick<Config, 'mail' | 'store'>): string {
   return config.mail?.outbox ?? join(dirname(config.store), 'outbox');
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function stateText(s: OutboxState): string {
@@ -299,10 +292,6 @@ function isDue(s: OutboxState, nowMs: number, retryNow: boolean): boolean {
   if (s.status === 'sent') return false;
   if (s.status === 'failed') return retryNow;
   return retryNow || s.nextAttemptAt === undefined || Date.parse(s.nextAttemptAt) <= nowMs;
-}
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
 /** Sends the messages that are due, one at a time, and records each outcome in its state file. */

@@ -8,7 +8,7 @@ import type { ReviewData } from '../pack/types.js';
 import type { ReviewResult } from '../review/review.js';
 import { composeProjectDigests, composeReviewMail, type PackFiles } from './compose.js';
 import { Outbox, outboxDirFor, type EnqueueResult } from './outbox.js';
-import { loadTemplates } from './templates.js';
+import { templatesForMail } from './templates.js';
 
 /** The mail-relevant files of a review just written. */
 export function packFilesOf(r: Pick<ReviewResult, 'pack' | 'pdfPath' | 'csvs'>): PackFiles {
@@ -36,7 +36,7 @@ export async function queueReviewMail(o: QueueReviewOptions): Promise<QueueRevie
   const mail = o.config.mail;
   if (!mail) throw new Error('bug: queueReviewMail called without `mail:` in the config');
   const outbox = o.outbox ?? new Outbox(outboxDirFor(o.config));
-  const templates = loadTemplates({ ...(o.templatesDir ? { builtinDir: o.templatesDir } : {}), ...(mail.templates ? { overrideDir: mail.templates } : {}) });
+  const templates = templatesForMail(mail, o.templatesDir);
   const base = { data: o.data, pack: o.pack, mail, clock: o.clock, templates };
   const review = await outbox.enqueue(composeReviewMail(base), o.clock);
   const digests: EnqueueResult[] = [];

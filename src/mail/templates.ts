@@ -126,3 +126,8 @@ export function loadTemplates(options: { builtinDir?: string; overrideDir?: stri
     },
   };
 }
+
+/** The templates for a mail setting: the shipped ones (or `builtinDir`, for tests) with `mail.templates` replacing by file name. */
+export function templatesForMail(mail: { readonly templates?: string | undefined }, builtinDir?: string): TemplateSet {
+  return loadTemplates({ ...(builtinDir ? { builtinDir } : {}), ...(mail.templates ? { overrideDir: mail.templates } : {}) });
+}

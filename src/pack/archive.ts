@@ -19,6 +19,7 @@ import type { Clock } from '../clock.js';
 import type { Organization } from '../domain/model.js';
 import { ConflictError, InputError } from '../errors.js';
 import { fsyncDir, sha256Hex } from '../fsutil.js';
+import { processAlive } from '../pid.js';
 import {
   MANIFEST_FILE,
   SIGNATURE_FILE,
@@ -211,16 +212,6 @@ function fsyncFile(path: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -13,7 +13,7 @@ import type { Finding } from '../domain/findings.js';
 import { compare, type PreviousFindings } from '../engine/compare.js';
 import { controlOutcomes } from '../engine/controls.js';
 import type { ResolvedPolicy } from '../engine/policy.js';
-import { InputError } from '../errors.js';
+import { InputError, VerificationError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { listPacks, planPack, writePack, type PackInfo, type WrittenPack } from '../pack/archive.js';
 import { CSV_FILES, writeAllCsvs, type CsvName } from '../pack/csv/index.js';
@@ -74,8 +74,9 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
   const plan = planPack(config.reports, org, period.label);
   const { snapshot, findings: evaluated } = evaluateAt({ config, store, policy, at: period.end, period });
   const previous = plan.comparedWith ? readPreviousFindings(plan.comparedWith) : undefined;
-  const { findings, changes } = compare(evaluated, previous, period.label);
   const enabled = Object.fromEntries(RULES.map((r) => [r.meta.id, policy[r.meta.id]?.enabled ?? true]));
+  const evaluatedRules = new Set(RULES.filter((r) => enabled[r.meta.id]).map((r) => r.meta.id));
+  const { findings, changes } = compare(evaluated, previous, period.label, { evaluatedRules });
   const data: ReviewData = {
     toolVersion: TOOL_VERSION,
     generatedAt: now.toISOString(),
@@ -154,14 +155,24 @@ function inputsOf(config: Config, sources: ReviewData['snapshot']['sources']): I
 
 const previousSchema = z.object({ findings: z.array(z.looseObject({ id: z.string(), ruleId: z.string(), status: z.string() })) });
 
-/** The previous pack's findings (findings.json); a pack without it compares as "no previous". */
-function readPreviousFindings(pack: PackInfo): PreviousFindings | undefined {
+/**
+ * The previous pack's findings (findings.json). Every pack has one and the manifest hashes it, so
+ * a missing or unreadable file means the archive was damaged: fail rather than report every
+ * finding as new and none as resolved.
+ */
+function readPreviousFindings(pack: PackInfo): PreviousFindings {
+  const file = join(pack.dir, FINDINGS_JSON);
+  let parsed: z.output<typeof previousSchema>;
   try {
-    const parsed = previousSchema.parse(JSON.parse(readFileSync(join(pack.dir, FINDINGS_JSON), 'utf8')));
-    return { period: pack.period, findings: parsed.findings as unknown as Finding[] };
-  } catch {
-    return undefined;
+    parsed = previousSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : 'is not a findings file';
+    throw new VerificationError(
+      `cannot compare with the previous pack: ${pack.org}/${pack.dirName}/${FINDINGS_JSON} ${why}; run \`ampaudit packs verify\` and restore the pack from a backup`,
+      `${pack.org}/${pack.dirName}/${FINDINGS_JSON}`,
+    );
   }
+  return { period: pack.period, findings: parsed.findings as unknown as Finding[] };
 }
 
 /** Open findings by severity for the last quarters (the newest revision of each) plus this one. */

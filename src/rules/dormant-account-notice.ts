@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { dormancyEvidence } from './dormant-account.js';
-import { activeMembers, coverageShortfall, inactivityOf, localDate, memberSubject, plural, unknownResult, type Undecided } from './lib.js';
+import { dormancyEvidence, dormancyMessage, undecidedDormancy } from './dormant-account.js';
+import { activeMembers, coverageShortfall, inactivityOf, memberSubject, plural, unknownResult, type Undecided } from './lib.js';
 import { defineRule, type RuleResult } from './types.js';
 
 const options = z
@@ -44,24 +44,15 @@ export default defineRule({
   check(snapshot, { days, dormantDays }) {
     const results: RuleResult[] = [];
     const undecided: Undecided[] = [];
-    const tz = snapshot.timezone;
     for (const m of activeMembers(snapshot)) {
       const d = inactivityOf(snapshot, m);
       if (d.hi < days) continue; // logged in recently
       if (d.lo >= dormantDays) continue; // already dormant: dormant-account reports it
       if (d.lo < days || d.hi >= dormantDays) {
-        undecided.push({ id: m.email, why: d.lastLogin ? `last recorded login ${localDate(d.lastLogin, tz)}` : 'no login recorded' });
+        undecided.push(undecidedDormancy(snapshot, m, d));
         continue;
       }
-      const base = { member: m.email, days: d.lo, limit: dormantDays };
-      const messageId = d.basis === 'login' ? 'login' : d.basis === 'invite' ? 'invite' : 'coverage';
-      const data =
-        messageId === 'login'
-          ? { ...base, lastLogin: localDate(d.lastLogin!, tz) }
-          : messageId === 'invite'
-            ? { ...base, invited: localDate(d.invited!, tz) }
-            : { ...base, since: localDate(d.coverageSince!, tz) };
-      results.push({ subject: memberSubject(m), messageId, data, evidence: dormancyEvidence(snapshot, m, d) });
+      results.push({ subject: memberSubject(m), ...dormancyMessage(snapshot, m, d, dormantDays), evidence: dormancyEvidence(snapshot, m, d) });
     }
     if (undecided.length > 0) results.push(unknownResult(snapshot, undecided, { subjects: plural(undecided.length, 'active member'), reason: coverageShortfall(snapshot, dormantDays) }));
     return results;

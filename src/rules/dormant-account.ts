@@ -39,6 +39,20 @@ export function dormancyEvidence(snapshot: Snapshot, m: Member, d: Inactivity): 
   ]);
 }
 
+/** Message id and data of a dormancy result, by what the inactivity rests on (shared by both dormancy rules). */
+export function dormancyMessage(snapshot: Snapshot, m: Member, d: Inactivity, limit: number): Pick<RuleResult, 'messageId' | 'data'> {
+  const tz = snapshot.timezone;
+  const base = { member: m.email, days: d.lo, limit };
+  if (d.basis === 'login') return { messageId: 'login', data: { ...base, lastLogin: localDate(d.lastLogin!, tz) } };
+  if (d.basis === 'invite') return { messageId: 'invite', data: { ...base, invited: localDate(d.invited!, tz) } };
+  return { messageId: 'coverage', data: { ...base, since: localDate(d.coverageSince!, tz) } };
+}
+
+/** A member whose dormancy the audit log cannot decide, for the rule's unknown result. */
+export function undecidedDormancy(snapshot: Snapshot, m: Member, d: Inactivity): Undecided {
+  return { id: m.email, why: d.lastLogin ? `last recorded login ${localDate(d.lastLogin, snapshot.timezone)}` : 'no login recorded' };
+}
+
 export default defineRule({
   meta: {
     id: 'dormant-account',
@@ -73,31 +87,20 @@ export default defineRule({
   check(snapshot, { days }) {
     const results: RuleResult[] = [];
     const undecided: Undecided[] = [];
-    const tz = snapshot.timezone;
     for (const m of activeMembers(snapshot)) {
       const d = inactivityOf(snapshot, m);
       if (d.hi < days) continue;
       if (d.lo < days) {
-        undecided.push({ id: m.email, why: d.lastLogin ? `last recorded login ${localDate(d.lastLogin, tz)}` : 'no login recorded' });
+        undecided.push(undecidedDormancy(snapshot, m, d));
         continue;
       }
-      const role = orgRoleOf(m);
-      const base = { member: m.email, days: d.lo, limit: days };
-      const messageId = d.basis === 'login' ? 'login' : d.basis === 'invite' ? 'invite' : 'coverage';
-      const data =
-        messageId === 'login'
-          ? { ...base, lastLogin: localDate(d.lastLogin!, tz) }
-          : messageId === 'invite'
-            ? { ...base, invited: localDate(d.invited!, tz) }
-            : { ...base, since: localDate(d.coverageSince!, tz) };
       const result: { -readonly [K in keyof RuleResult]: RuleResult[K] } = {
         subject: memberSubject(m),
-        messageId,
-        data,
+        ...dormancyMessage(snapshot, m, d, days),
         evidence: dormancyEvidence(snapshot, m, d),
         projects: memberProjects(snapshot, m.email),
       };
-      if (isOrgAdminOrOwner(role)) result.severity = 'high';
+      if (isOrgAdminOrOwner(orgRoleOf(m))) result.severity = 'high';
       results.push(result);
     }
     if (undecided.length > 0) results.push(unknownResult(snapshot, undecided, { subjects: plural(undecided.length, 'active member'), reason: coverageShortfall(snapshot, days) }));

@@ -5,19 +5,17 @@
  * Lookups are indexed once per snapshot (memoized in a WeakMap keyed by the snapshot object), so
  * a rule over 50k members does not scan the grant list once per member.
  */
-import { TZDate } from '@date-fns/tz';
-import type { Instant, LocalDate, SourceId } from '../domain/common.js';
+import { normEmail, type Instant, type LocalDate, type SourceId } from '../domain/common.js';
 import type { Evidence, Subject } from '../domain/findings.js';
 import type { Grant, Member, MemberStatus, OrgRole, Project, RegisterEntry, RoleLevel, ScopeItem } from '../domain/model.js';
 import type { Snapshot } from '../domain/snapshot.js';
+import { daysBetweenDates, endOfLocalDay, startOfLocalDay } from '../period.js';
 import type { RuleResult } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Identity and members
 
-export function normEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+export { normEmail };
 
 interface SnapshotIndex {
   readonly members: ReadonlyMap<string, Member>;
@@ -267,15 +265,8 @@ function parseLocalDate(date: LocalDate): [number, number, number] {
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
-function epochDay(date: LocalDate): number {
-  const [y, mo, d] = parseLocalDate(date);
-  return Math.round(Date.UTC(y, mo - 1, d) / DAY_MS);
-}
-
 /** Calendar days from local date `from` to local date `to` (positive when `to` is later). */
-export function daysBetweenDates(from: LocalDate, to: LocalDate): number {
-  return epochDay(to) - epochDay(from);
-}
+export { daysBetweenDates };
 
 /**
  * Whole calendar days from `from` to `to`, counted on local dates in `tz`: a login on 1 August
@@ -314,16 +305,10 @@ export function localEpochDay(ms: number, tz: string): number {
 }
 
 /** The instant a local date starts in `tz`. */
-export function localDayStart(date: LocalDate, tz: string): Instant {
-  const [y, mo, d] = parseLocalDate(date);
-  return new Date(new TZDate(y, mo - 1, d, tz).getTime()).toISOString();
-}
+export const localDayStart: (date: LocalDate, tz: string) => Instant = startOfLocalDay;
 
 /** The instant the local day after `date` starts: the end of `date` (exclusive). */
-export function localDayEnd(date: LocalDate, tz: string): Instant {
-  const [y, mo, d] = parseLocalDate(date);
-  return new Date(new TZDate(y, mo - 1, d + 1, tz).getTime()).toISOString();
-}
+export const localDayEnd: (date: LocalDate, tz: string) => Instant = endOfLocalDay;
 
 /** "The date has passed": `at` is after the end of that local day (the whole day still counts). */
 export function datePassed(date: LocalDate, at: Instant, tz: string): boolean {
@@ -536,6 +521,38 @@ export function orgRoleEvidence(members: readonly Member[]): Evidence[] {
   return members.map((m) =>
     ev(roleName(m.orgRole?.value ?? 'unknown'), m.status?.value === 'invited' ? `${m.email} (invitation pending)` : m.email, m.orgRole?.source, m.orgRole?.pulledAt),
   );
+}
+
+/**
+ * The check of the org-role count rules (org-owner-count, org-admin-count): one org finding
+ * (`over`) when more present members than `max` hold one of `roles`; otherwise one unknown
+ * result when the members whose org role is unknown could bring the count above `max`.
+ * `holders` names them in evidence and messages, e.g. `Owners`.
+ */
+export function orgRoleCountResults(snapshot: Snapshot, roles: readonly OrgRole[], max: number, holders: string): RuleResult[] {
+  const census = orgRoleCensus(presentMembers(snapshot), roles);
+  const count = census.holders.length;
+  if (count > max) {
+    return [
+      {
+        subject: orgSubject(snapshot),
+        messageId: 'over',
+        data: { count, max },
+        evidence: [ev(holders, count), ev('Allowed', max), ...orgRoleEvidence(census.holders)],
+      },
+    ];
+  }
+  if (count + census.unknown.length > max) {
+    return [
+      unknownResult(
+        snapshot,
+        census.unknown.map((m) => ({ id: m.email, why: 'organization role unknown' })),
+        { subjects: plural(census.unknown.length, 'member'), known: count, max, reason: orgRoleUnknownReason(snapshot) },
+        [ev(`Known ${holders}`, count), ...orgRoleEvidence(census.holders)],
+      ),
+    ];
+  }
+  return [];
 }
 
 /** True when a source that lists the organization's members (SCIM or the members export) was read. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ev, orgRoleCensus, orgRoleEvidence, orgRoleUnknownReason, orgSubject, plural, presentMembers, unknownResult } from './lib.js';
+import { orgRoleCountResults } from './lib.js';
 import { defineRule } from './types.js';
 
 const options = z.object({
@@ -32,28 +32,6 @@ export default defineRule({
     needs: ['members', 'organization roles (members export)'],
   },
   check(snapshot, { max }) {
-    const census = orgRoleCensus(presentMembers(snapshot), ['owner', 'admin']);
-    const count = census.holders.length;
-    if (count > max) {
-      return [
-        {
-          subject: orgSubject(snapshot),
-          messageId: 'over',
-          data: { count, max },
-          evidence: [ev('Admins and Owners', count), ev('Allowed', max), ...orgRoleEvidence(census.holders)],
-        },
-      ];
-    }
-    if (count + census.unknown.length > max) {
-      return [
-        unknownResult(
-          snapshot,
-          census.unknown.map((m) => ({ id: m.email, why: 'organization role unknown' })),
-          { subjects: plural(census.unknown.length, 'member'), known: count, max, reason: orgRoleUnknownReason(snapshot) },
-          [ev('Known Admins and Owners', count), ...orgRoleEvidence(census.holders)],
-        ),
-      ];
-    }
-    return [];
+    return orgRoleCountResults(snapshot, ['owner', 'admin'], max, 'Admins and Owners');
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ev, orgRoleCensus, orgRoleEvidence, orgRoleUnknownReason, orgSubject, plural, presentMembers, unknownResult } from './lib.js';
+import { orgRoleCountResults } from './lib.js';
 import { defineRule } from './types.js';
 
 const options = z.object({
@@ -31,28 +31,6 @@ export default defineRule({
     needs: ['members', 'organization roles (members export)'],
   },
   check(snapshot, { max }) {
-    const census = orgRoleCensus(presentMembers(snapshot), ['owner']);
-    const count = census.holders.length;
-    if (count > max) {
-      return [
-        {
-          subject: orgSubject(snapshot),
-          messageId: 'over',
-          data: { count, max },
-          evidence: [ev('Owners', count), ev('Allowed', max), ...orgRoleEvidence(census.holders)],
-        },
-      ];
-    }
-    if (count + census.unknown.length > max) {
-      return [
-        unknownResult(
-          snapshot,
-          census.unknown.map((m) => ({ id: m.email, why: 'organization role unknown' })),
-          { subjects: plural(census.unknown.length, 'member'), known: count, max, reason: orgRoleUnknownReason(snapshot) },
-          [ev('Known Owners', count), ...orgRoleEvidence(census.holders)],
-        ),
-      ];
-    }
-    return [];
+    return orgRoleCountResults(snapshot, ['owner'], max, 'Owners');
   },
 });

@@ -22,6 +22,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
+import { processAlive } from '../pid.js';
 import { systemTimers, type Timers } from './types.js';
 
 export interface LockHolder {
@@ -66,15 +67,7 @@ export interface LockOptions {
 export const DEFAULT_STALE_AFTER_MS = 10 * 60_000;
 const LOCK_NAME = 'runs';
 
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { processAlive };
 
 function newOwner(host: string, pid: number): string {
   return `${host}:${pid}:${randomBytes(4).toString('hex')}`;

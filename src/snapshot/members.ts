@@ -4,14 +4,12 @@
  * membership, name and `active`, and group membership; the members export for org role,
  * status, invite and join dates (and group names when SCIM is not available).
  */
-import type { Fact, Instant, SourceId } from '../domain/common.js';
+import { normEmail, type Fact, type Instant, type SourceId } from '../domain/common.js';
 import type { Group, Member, MemberStatus, OrgRole } from '../domain/model.js';
 import type { MembersExportPull, ScimPull, UserManagementPull } from '../domain/pulls.js';
 import type { Notes } from './notes.js';
 
-export function normEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+export { normEmail };
 
 export function fact<T>(value: T, source: SourceId, pulledAt: Instant): Fact<T> {
   return { value, source, pulledAt };

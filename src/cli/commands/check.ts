@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { amplitudeClients, loadAppConfig, openAppStore, policyOf, readInputs, runCollect, cliLogger, underRunLock } from '../../app.js';
@@ -8,7 +9,7 @@ import { InputError } from '../../errors.js';
 import { FINDINGS_HEADER, findingRows } from '../../pack/csv/findings.js';
 import { toCell } from '../../pack/csv/cell.js';
 import { CSV_FORMAT } from '../../pack/csv/writer.js';
-import { checkPeriod } from '../../period.js';
+import { checkPeriod, endOfLocalDay, isLocalDate } from '../../period.js';
 import { evaluateAt, type Evaluation } from '../../review/evaluate-at.js';
 import { RULES } from '../../rules/index.js';
 import type { CliContext } from '../context.js';
@@ -56,7 +57,7 @@ Exit 1 when an open finding is at or above --fail-on; 3 when a source could not 
       }
       const config = loadAppConfig(opts, ctx.env, ctx.cwd);
       const policy = policyOf(config);
-      const fixedAt = opts.at ? parseAt(opts.at) : undefined;
+      const fixedAt = opts.at ? parseAt(opts.at, config.timezone) : undefined;
       let collected: CollectReport | undefined;
       if (opts.collect && !fixedAt) {
         const files = readInputs(config, ctx.clock);
@@ -98,9 +99,30 @@ Exit 1 when an open finding is at or above --fail-on; 3 when a source could not 
     });
 }
 
-function parseAt(s: string): Date {
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T23:59:59.999Z` : s);
-  if (Number.isNaN(d.getTime())) throw new InputError(`\`${s}\` is not a date`, { field: '--at' }, 'use YYYY-MM-DD or an ISO date-time such as 2026-09-30T12:00:00Z');
+const AT_HINT = 'use YYYY-MM-DD or an ISO date-time such as 2026-09-30T12:00:00Z';
+
+/**
+ * `--at` in the configured time zone: a date is the last moment of that local day (the whole day
+ * counts, as everywhere else), a date-time without an offset is local time there. Never the
+ * machine's own zone, which `new Date()` would use.
+ */
+export function parseAt(s: string, tz: string): Date {
+  const bad = (): InputError => new InputError(`\`${s}\` is not a date`, { field: '--at' }, AT_HINT);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(s.trim());
+  if (!m || !isLocalDate(`${m[1]}-${m[2]}-${m[3]}`)) throw bad();
+  const day = `${m[1]}-${m[2]}-${m[3]}`;
+  if (m[4] === undefined) {
+    if (m[8] !== undefined) throw bad();
+    return new Date(Date.parse(endOfLocalDay(day, tz)) - 1);
+  }
+  const [h, mi, sec, ms] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0), Number((m[7] ?? '0').slice(0, 3).padEnd(3, '0'))];
+  if (h > 23 || mi > 59 || sec > 59) throw bad();
+  const zone = m[8]?.toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  const d =
+    zone !== undefined
+      ? new Date(`${day}T${m[4]}:${m[5]}:${m[6] ?? '00'}.${String(ms).padStart(3, '0')}${zone}`)
+      : new Date(new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), h, mi, sec, ms, tz).getTime());
+  if (Number.isNaN(d.getTime())) throw bad();
   return d;
 }
 

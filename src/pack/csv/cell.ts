@@ -2,6 +2,7 @@
  * Turning values into CSV cells. Every cell of every pack CSV passes through `toCell`, so the
  * formula-injection defence lives in one place.
  */
+import { calendarDaysBetween } from '../../period.js';
 
 /** What a CSV cell is built from. `undefined`/`null` become an empty cell. */
 export type CellValue = string | number | boolean | null | undefined;
@@ -59,20 +60,11 @@ export function json(v: unknown): string {
   }
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * Whole days from a calendar date to another (`YYYY-MM-DD`), or `undefined` when either is not
- * a date. Calendar dates are compared as UTC midnights, so time zones cannot shift the count.
+ * a date. Calendar dates are compared as dates, so time zones cannot shift the count.
  */
-export function daysBetween(from: string | undefined, to: string | undefined): number | undefined {
-  if (!from || !to) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) return undefined;
-  const a = Date.parse(`${from}T00:00:00Z`);
-  const b = Date.parse(`${to}T00:00:00Z`);
-  if (Number.isNaN(a) || Number.isNaN(b)) return undefined;
-  return Math.round((b - a) / DAY_MS);
-}
+export const daysBetween = calendarDaysBetween;
 
 /** The calendar date (`YYYY-MM-DD`) of an instant in a time zone; `undefined` for a bad instant or zone. */
 export function localDate(instant: string, timeZone: string): string | undefined {

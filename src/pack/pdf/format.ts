@@ -102,15 +102,6 @@ export function duration(ms: number): string {
   return 'under 1 h';
 }
 
-/** Whole days from a local date (read at UTC midnight) to an instant; undefined when unparseable. */
-export function daysSince(date: LocalDate | undefined, at: Instant): number | undefined {
-  if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  const from = Date.parse(`${date}T00:00:00Z`);
-  const to = new Date(at).getTime();
-  if (Number.isNaN(from) || Number.isNaN(to)) return undefined;
-  return Math.floor((to - from) / DAY_MS);
-}
-
 /** The local date of an instant in the zone, for comparing with `LocalDate`s. */
 export function localDate(t: Instant, tz: string): LocalDate {
   return day(t, tz);

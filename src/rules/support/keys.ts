@@ -6,6 +6,7 @@ import type { LocalDate } from '../../domain/common.js';
 import type { Evidence, Subject } from '../../domain/findings.js';
 import type { ApiKey, KeyType } from '../../domain/model.js';
 import type { Snapshot } from '../../domain/snapshot.js';
+import { addDaysToDate } from '../../period.js';
 import { cmp, compact, daysBetweenDates, ev, localDate, projectLabel } from '../lib.js';
 
 /** The unknown reason when no key inventory was read. */
@@ -39,10 +40,7 @@ export function sortedKeys(keys: readonly ApiKey[]): ApiKey[] {
 }
 
 /** The local date `days` calendar days after `date`. */
-export function addDays(date: LocalDate, days: number): LocalDate {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return localDate(new Date(Date.UTC(y, m - 1, d + days)), 'UTC');
-}
+export const addDays: (date: LocalDate, days: number) => LocalDate = addDaysToDate;
 
 /** Calendar days from `date` to the local date of the evaluation time (positive when `date` is earlier). */
 export function daysSince(snapshot: Snapshot, date: LocalDate): number {

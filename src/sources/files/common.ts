@@ -6,8 +6,9 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
-import type { Instant, LocalDate } from '../../domain/common.js';
+import { normEmail, type Instant, type LocalDate } from '../../domain/common.js';
 import { InputError, type InputLocation } from '../../errors.js';
+import { startOfLocalDay } from '../../period.js';
 import { sha256Hex } from '../../fsutil.js';
 import { showValue } from '../../config/secret-like.js';
 import { didYouMean, listWords } from '../../config/suggest.js';
@@ -32,6 +33,8 @@ export interface FileReadOptions {
   readonly clock: Clock;
   /** Table format; by default from the file name (`.csv`, `.yaml`, `.yml`). */
   readonly format?: 'csv' | 'yaml';
+  /** The configured time zone: a date alone in an instant column is that day's local midnight (default UTC). */
+  readonly timezone?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,14 +314,17 @@ export function checkLocalDate(v: string): { date: LocalDate } | { problem: stri
   return { date: v };
 }
 
-/** An ISO date or date-time as an Instant (UTC). A date alone is its UTC midnight; a time without zone is read as UTC. */
-export function checkInstant(v: string): { instant: Instant } | { problem: string; hint: string } {
+/**
+ * An ISO date or date-time as an Instant (UTC). A date alone is its local midnight in `timezone`
+ * (dates are written in the configured time zone; default UTC); a time without zone is read as UTC.
+ */
+export function checkInstant(v: string, timezone = 'UTC'): { instant: Instant } | { problem: string; hint: string } {
   const hint = 'write an ISO date (2026-03-31) or date-time (2026-03-31T14:05:00Z)';
   const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(v);
   if (!m) return { problem: `expected an ISO date or date-time, got ${showValue(v)}`, hint };
   const day = checkLocalDate(m[1]!);
   if ('problem' in day) return { problem: day.problem, hint };
-  if (m[2] === undefined) return { instant: `${m[1]}T00:00:00.000Z` };
+  if (m[2] === undefined) return { instant: startOfLocalDay(m[1]!, timezone) };
   if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) return { problem: `${showValue(v)} is not a valid time of day`, hint };
   let zone = m[6] ?? 'Z';
   if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
@@ -332,7 +338,7 @@ const EMAIL_HINT = 'write the address the person signs in with, e.g. jane.doe@ac
 
 /** A lower-cased, checked email address, or a problem sentence. */
 export function checkEmail(v: string): { email: string } | { problem: string; hint: string } {
-  const e = v.toLowerCase();
+  const e = normEmail(v);
   return emailSchema.safeParse(e).success ? { email: e } : { problem: `expected an email address, got ${showValue(v)}`, hint: EMAIL_HINT };
 }
 
@@ -368,10 +374,10 @@ export const cells = {
       return 'problem' in r ? fail(ctx, r.problem, r.hint) : r.date;
     }),
 
-  instant: (opts: CellOptions = {}) =>
+  instant: (opts: CellOptions & { readonly timezone?: string } = {}) =>
     z.string().transform((v, ctx): Instant | undefined => {
       if (emptyOrRequired(v, ctx, opts.required, 'an ISO date or date-time')) return undefined;
-      const r = checkInstant(v);
+      const r = checkInstant(v, opts.timezone);
       return 'problem' in r ? fail(ctx, r.problem, r.hint) : r.instant;
     }),
 

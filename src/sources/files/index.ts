@@ -60,7 +60,7 @@ export function readConfiguredFileSources(config: Config, opts: { readonly clock
       return undefined;
     }
   }
-  const membersExport = attempt('membersExport', (ref) => readMembersExportFile(ref, { clock: opts.clock }));
+  const membersExport = attempt('membersExport', (ref) => readMembersExportFile(ref, { clock: opts.clock, timezone: config.timezone }));
   const register = attempt('register', (ref) => readRegisterFile(ref, { clock: opts.clock }));
   const apiKeys = attempt('apiKeys', (ref) => readApiKeysFile(ref, { clock: opts.clock }));
   const exceptions = attempt('exceptions', (ref) => readExceptionsFile(ref, { clock: opts.clock, knownRules: opts.knownRules }));

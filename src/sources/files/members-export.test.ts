@@ -73,6 +73,14 @@ describe('parseMembersExport', () => {
     });
   });
 
+  it('reads a date alone as local midnight in the configured time zone (a date-time keeps its offset)', () => {
+    const text = csv('bo@acme.example,,member,invited,2026-09-20,2026-09-21T10:00:00Z,,,,,');
+    const la = parseMembersExport(text, { file: 'm.csv', clock, timezone: 'America/Los_Angeles' }).pull.rows[0];
+    expect([la?.invitedOn, la?.joinedOn]).toEqual(['2026-09-20T07:00:00.000Z', '2026-09-21T10:00:00.000Z']);
+    const berlin = parseMembersExport(text, { file: 'm.csv', clock, timezone: 'Europe/Berlin' }).pull.rows[0];
+    expect(berlin?.invitedOn).toBe('2026-09-19T22:00:00.000Z');
+  });
+
   it('accepts a header-only file', () => {
     expect(parseMembersExport(csv(), { file: 'm.csv', clock }).pull.rows).toEqual([]);
   });

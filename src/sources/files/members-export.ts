@@ -53,19 +53,20 @@ function normalizeProjectRole(role: string): string {
   return role;
 }
 
-const shape = {
+/** The row schema; `invited_on` / `joined_on` dates are local days in the configured time zone. */
+const shapeFor = (timezone: string | undefined) => ({
   email: cells.email({ required: true }),
   name: cells.text(),
   org_role: cells.oneOf<OrgRole>(ORG_ROLES, { aliases: NO_ACCESS, hint: 'the organization role as Amplitude shows it: Owner, Admin, Manager, Member or No Access' }),
   status: cells.oneOf<MemberStatus>(MEMBER_STATUSES, { aliases: STATUS_ALIASES }),
-  invited_on: cells.instant(),
-  joined_on: cells.instant(),
+  invited_on: cells.instant({ timezone }),
+  joined_on: cells.instant({ timezone }),
   project_id: cells.text(),
   project: cells.text(),
   project_role: cells.text(),
   access_via: cells.text(),
   addons: cells.list(addonItem),
-};
+});
 
 const MEMBER_FIELDS = ['name', 'orgRole', 'status', 'invitedOn', 'joinedOn'] as const;
 const COLUMN_OF: Record<(typeof MEMBER_FIELDS)[number], string> = {
@@ -93,6 +94,7 @@ export function parseMembersExport(input: string | Uint8Array, opts: FileReadOpt
   );
   const firstSeen = new Map<string, { line: number; row: MembersExportRow }>();
   const rows: MembersExportRow[] = [];
+  const shape = shapeFor(opts.timezone);
 
   for (const row of table.rows) {
     const { v: r, failed } = parseRow(row, shape, problems);

@@ -3,6 +3,7 @@
  * documented variants are accepted (group ids as numbers or strings, `active` as a string).
  */
 import { z } from 'zod';
+import { normEmail } from '../../domain/common.js';
 import type { ScimGroupRecord, ScimUserRecord } from '../../domain/pulls.js';
 
 const idish = z.union([z.string(), z.number()]).transform(String);
@@ -65,7 +66,7 @@ function nameOf(u: ScimUser): string | undefined {
 export function emailOf(u: ScimUser): string | undefined {
   const primary = u.emails?.find((e) => e.primary === true)?.value ?? u.emails?.[0]?.value;
   const raw = u.userName ?? primary ?? u.id;
-  const email = raw?.trim().toLowerCase();
+  const email = raw ? normEmail(raw) : undefined;
   return email ? email : undefined;
 }
 
@@ -83,6 +84,6 @@ export function toGroupRecord(g: ScimGroup): ScimGroupRecord {
   return {
     id: g.id,
     name: g.displayName?.trim() || g.id,
-    members: [...new Set((g.members ?? []).map((m) => m.value.trim().toLowerCase()))],
+    members: [...new Set((g.members ?? []).map((m) => normEmail(m.value)))],
   };
 }

@@ -3,7 +3,8 @@
  * contractors with their end dates. Capped; members.csv and project-access.csv have everyone.
  */
 import type { Grant, Member, RegisterEntry } from '../../../domain/model.js';
-import { clean, day, daysSince, localDate, num, plural } from '../format.js';
+import { calendarDaysBetween } from '../../../period.js';
+import { clean, day, localDate, num, plural } from '../format.js';
 import { CAPS, moreNote } from '../model.js';
 import { prepareTable, type Cell } from '../table.js';
 import { COLOR, SIZE } from '../theme.js';
@@ -154,7 +155,7 @@ function renderContractors(ctx: SectionContext, register: Map<string, RegisterEn
     shown.map((r) => {
       const m = members.get(r.email.toLowerCase());
       const ended = r.endDate !== undefined && r.endDate < today;
-      const days = r.endDate ? daysSince(r.endDate, `${today}T00:00:00Z`) : undefined;
+      const days = calendarDaysBetween(r.endDate, today);
       const end: Cell = !r.endDate
         ? { text: 'none given', bold: true }
         : ended

@@ -1,6 +1,7 @@
 /** Exceptions in force: accepted risks with reason, approver, ticket and expiry; expired ones marked. */
 import type { ExceptionEntry } from '../../../domain/model.js';
-import { clean, clip, daysSince, localDate, num, plural } from '../format.js';
+import { calendarDaysBetween } from '../../../period.js';
+import { clean, clip, localDate, num, plural } from '../format.js';
 import { CAPS, moreNote, safeSubject } from '../model.js';
 import { table, type Cell } from '../table.js';
 import { COLOR, SIZE } from '../theme.js';
@@ -28,7 +29,7 @@ export function renderExceptions(ctx: SectionContext): void {
     const key = `${f.ruleId}\u0000${subjectKey(f.subject.id)}`;
     matched.set(key, (matched.get(key) ?? 0) + 1);
   }
-  const state = (e: ExceptionEntry): 0 | 1 | 2 => (e.expires < today ? 0 : (daysSince(today, `${e.expires}T00:00:00Z`) ?? 99) <= SOON_DAYS ? 1 : 2);
+  const state = (e: ExceptionEntry): 0 | 1 | 2 => (e.expires < today ? 0 : (calendarDaysBetween(today, e.expires) ?? 99) <= SOON_DAYS ? 1 : 2);
   const list = [...s.exceptions].sort((a, b) => state(a) - state(b) || a.expires.localeCompare(b.expires) || a.rule.localeCompare(b.rule));
   const expired = list.filter((e) => state(e) === 0).length;
   const soon = list.filter((e) => state(e) === 1).length;
@@ -50,7 +51,7 @@ export function renderExceptions(ctx: SectionContext): void {
     shown.map((e): Cell[] => {
       const st = state(e);
       const n = matched.get(`${e.rule}\u0000${subjectKey(e.subject)}`) ?? 0;
-      const left = daysSince(today, `${e.expires}T00:00:00Z`) ?? 0;
+      const left = calendarDaysBetween(today, e.expires) ?? 0;
       return [
         { text: clean(e.rule), mono: true },
         { text: clean(safeSubject(e.subject, keys)), sub: n > 0 ? `applies to ${plural(n, 'finding')}` : 'no current finding' },

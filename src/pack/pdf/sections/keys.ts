@@ -2,7 +2,9 @@
 import { severityRank } from '../../../domain/common.js';
 import type { Finding } from '../../../domain/findings.js';
 import type { ApiKey } from '../../../domain/model.js';
-import { clean, daysSince, num, plural } from '../format.js';
+import type { Instant } from '../../../domain/common.js';
+import { calendarDaysBetween } from '../../../period.js';
+import { clean, localDate, num, plural } from '../format.js';
 import { CAPS, moreNote } from '../model.js';
 import { table, type Cell } from '../table.js';
 import { COLOR, SIZE } from '../theme.js';
@@ -22,6 +24,14 @@ function rotationCell(findings: readonly Finding[]): Cell {
   const soon = f.severity === 'info';
   const text = soon ? 'due soon' : 'overdue';
   return { text: f.status === 'excepted' ? `${text} (excepted)` : text, bold: !soon && f.status === 'open', sub: when ? `due ${when}` : undefined };
+}
+
+/**
+ * Calendar days from the key's last rotation (or creation) to the local date of the evaluation
+ * time, as key-rotation-overdue and api-keys.csv count them; undefined when the inventory gives neither date.
+ */
+export function keyAgeDays(k: Pick<ApiKey, 'rotatedOn' | 'createdOn'>, at: Instant, tz: string): number | undefined {
+  return calendarDaysBetween(k.rotatedOn ?? k.createdOn, localDate(at, tz));
 }
 
 export function renderKeys(ctx: SectionContext): void {
@@ -47,7 +57,7 @@ export function renderKeys(ctx: SectionContext): void {
     list.push(f);
     byKey.set(ref, list);
   }
-  const age = (k: ApiKey): number | undefined => daysSince(k.rotatedOn ?? k.createdOn, s.at);
+  const age = (k: ApiKey): number | undefined => keyAgeDays(k, s.at, ctx.tz);
   const worst = (k: ApiKey): number => {
     const fs = (byKey.get(k.ref) ?? []).filter((f) => f.status === 'open');
     return fs.length === 0 ? 9 : Math.min(...fs.map((f) => severityRank(f.severity)));
