@@ -158,7 +158,10 @@ export async function collect(deps: CollectDeps): Promise<CollectReport> {
       );
     } else outcomes.push(skipped('audit-logs', 'switched off (amplitude.auditLogs: false)'));
 
-    await Promise.all(tasks);
+    // Wait for every source before judging: a bug in one must not close the store under the others.
+    const settled = await Promise.allSettled(tasks);
+    const crashed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (crashed) throw crashed.reason;
   } catch (err) {
     // Only a bug or the store itself failing gets here: sources record their own failures.
     store.finishRun(runId, clock.now(), 'failed', { error: errorText(err) });

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { sha256Hex } from '../fsutil.js';
 import { InputError, type InputLocation } from '../errors.js';
 import { configSchema, type Config, type ParsedConfig, type Secrets } from './schema.js';
 import { describeGot, objectKeys, problemsFromIssues, schemaAt, valueAt, type Problem } from './zod-problems.js';
@@ -250,8 +251,9 @@ export function loadConfig(opts: LoadConfigOptions): Config {
   const cwd = opts.cwd ?? process.cwd();
   const file = resolve(cwd, opts.path);
   let text: string;
+  let bytes: Buffer;
   try {
-    const bytes = readFileSync(file);
+    bytes = readFileSync(file);
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -263,6 +265,15 @@ export function loadConfig(opts: LoadConfigOptions): Config {
       opts.origin ?? (envPath && resolve(cwd, envPath) === file ? 'env' : file === resolve(cwd, DEFAULT_CONFIG_FILE) ? 'default' : 'flag');
     throw missingFileError(file, origin, cwd, code);
   }
-  return parseConfigText(text, { file, env: opts.env });
+  const config = parseConfigText(text, { file, env: opts.env });
+  return withFileHash(config, bytes);
 }
 
+
+/** The loaded file's hash, kept with the config so a pack records the bytes that were used. */
+function withFileHash(config: Config, bytes: Buffer): Config {
+  const hashed: Config = { ...config, fileHash: { sha256: sha256Hex(bytes), bytes: bytes.length } };
+  const locate = locators.get(config);
+  if (locate) locators.set(hashed, locate);
+  return hashed;
+}

@@ -157,6 +157,8 @@ export interface Config extends ParsedConfig {
   readonly file?: string;
   /** Folder relative paths were resolved against. */
   readonly baseDir: string;
+  /** sha256 and size of the config file's bytes as loaded (what a pack's manifest records). */
+  readonly fileHash?: { readonly sha256: string; readonly bytes: number };
   readonly secrets: Secrets;
 }
 

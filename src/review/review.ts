@@ -4,7 +4,7 @@
  * atomically into the archive.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
@@ -149,7 +149,9 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
 
 function inputsOf(config: Config, sources: ReviewData['snapshot']['sources']): InputEntry[] {
   const out = sourceInputs(sources, config.baseDir);
-  if (config.file) out.push(fileInput('config', config.file, config.baseDir));
+  // The config as it was loaded for this run (not as the file is now).
+  if (config.file && config.fileHash) out.push({ kind: 'config', path: relative(config.baseDir, config.file).split(sep).join('/') || '.', ...config.fileHash });
+  else if (config.file) out.push(fileInput('config', config.file, config.baseDir));
   return out;
 }
 

@@ -48,6 +48,7 @@ failed (the others are still stored), 2 on bad configuration or input files (not
             const { result, delivery } = await alertsAndSend({ config, store, policy, clock: ctx.clock });
             const out = opts.json ? { ...ctx, stdout: ctx.stderr } : ctx;
             println(out, result.alerts.length ? `alerts: ${result.alerts.length} high-risk event(s) mailed${delivery ? ` (${delivery.note})` : ''}` : 'alerts: no high-risk events since the last run');
+            if (delivery && delivery.retrying.length + delivery.failed.length > 0) ctx.exitCode = 3;
           }
         } finally {
           store.close();
