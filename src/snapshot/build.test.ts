@@ -284,6 +284,12 @@ describe('data quality', () => {
       'The members export gives off@x.io Admin on project 101, but User Management has no role for them there.',
       'The access register lists stranger@x.io (line 3), who is not a member of the organization.',
     ]);
+    // SCIM decides membership: the status follows it where the export disagrees.
+    const status = (e: string) => s.members.find((m) => m.email === e)?.status;
+    expect(status('gone@x.io')).toMatchObject({ value: 'active', source: 'scim' });
+    expect(status('off@x.io')).toMatchObject({ value: 'deactivated', source: 'scim' });
+    expect(status('onlyexport@x.io')).toMatchObject({ value: 'deactivated', source: 'scim' });
+    expect(status('onlyscim@x.io')).toBeUndefined();
   });
 
   it('notes role assignments it cannot resolve, and roles the export and User Management disagree on', () => {

@@ -135,7 +135,10 @@ export function buildMembers(src: MemberSources, groups: readonly Group[] | unde
     }
   }
 
-  for (const d of drafts.values()) compareSources(d, Boolean(scim), Boolean(ex), notes);
+  for (const d of drafts.values()) {
+    compareSources(d, Boolean(scim), Boolean(ex), notes);
+    if (scim) scimDecidesMembership(d, scim.pulledAt);
+  }
 
   return [...drafts.values()]
     .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0))
@@ -150,6 +153,21 @@ export function buildMembers(src: MemberSources, groups: readonly Group[] | unde
       ...(d.groups ? { groups: d.groups } : {}),
       seenIn: [...d.seenIn],
     }));
+}
+
+/**
+ * SCIM is the authority for membership and `active` (SPEC §3); the members export may be older.
+ * Where they disagree, the status follows SCIM (the disagreement is in the data-quality notes):
+ * active in SCIM is present even if the export says deactivated; inactive in SCIM, or absent from
+ * SCIM while the export lists the person, is deactivated. SCIM cannot tell invited from joined,
+ * so an export saying `invited` stands when SCIM says active.
+ */
+function scimDecidesMembership(d: Draft, pulledAt: string): void {
+  const status = d.status?.value;
+  const inScim = d.seenIn.has('scim');
+  if (inScim && d.scimActive?.value === true && status === 'deactivated') d.status = fact('active', 'scim', pulledAt);
+  else if (inScim && d.scimActive?.value === false && (status === 'active' || status === 'invited')) d.status = fact('deactivated', 'scim', pulledAt);
+  else if (!inScim && d.seenIn.has('members-export') && (status === 'active' || status === 'invited')) d.status = fact('deactivated', 'scim', pulledAt);
 }
 
 function compareSources(d: Draft, haveScim: boolean, haveExport: boolean, notes: Notes): void {
