@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../fsutil.js';
 import { sampleReviewData } from '../../test/fixtures/pack-review-data.js';
-import { buildManifest, canonicalJson, countsOf, fileInput, manifestInputsFromReview, manifestSchema, sourceInputs } from './manifest.js';
+import { buildManifest, canonicalJson, canonicalJsonPieces, countsOf, fileInput, manifestInputsFromReview, manifestSchema, sourceInputs, writeCanonicalJsonFile } from './manifest.js';
 import { parseSigningKey, generateSigningKey } from './signing.js';
 
 describe('canonicalJson', () => {
@@ -18,6 +18,57 @@ describe('canonicalJson', () => {
   it('refuses values JSON cannot carry faithfully', () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(/non-finite number at \$\.n/);
     expect(() => canonicalJson([undefined])).toThrow(/undefined at \$\[0\]/);
+  });
+});
+
+describe('canonicalJsonPieces / writeCanonicalJsonFile', () => {
+  let seed = 11;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const gen = (depth: number): unknown => {
+    const k = rand(depth > 4 ? 4 : 7);
+    if (k === 0) return null;
+    if (k === 1) return [0, -1.5, 1e21, 42][rand(4)];
+    if (k === 2) return ['', 'a', 'line\nbreak', 'Zoë "q"', '😀'][rand(5)];
+    if (k === 3) return rand(2) === 0;
+    if (k <= 5) return Array.from({ length: rand(4) }, () => gen(depth + 1));
+    const o: Record<string, unknown> = {};
+    for (let i = rand(5); i > 0; i--) o[['b', 'a', 'z', '10', 'é', 'k k'][rand(6)] as string] = rand(6) === 0 ? undefined : gen(depth + 1);
+    return o;
+  };
+
+  it('joins to exactly canonicalJson, for any value', () => {
+    for (let i = 0; i < 2000; i++) {
+      const v = gen(0);
+      expect([...canonicalJsonPieces(v)].join('')).toBe(canonicalJson(v));
+    }
+    for (const v of [{}, [], { a: [] }, { a: {} }, [[]], [{}], 'x', 3, null, { a: undefined }]) expect([...canonicalJsonPieces(v)].join('')).toBe(canonicalJson(v));
+  });
+
+  it('refuses what canonicalJson refuses, with the same message, and writes no file then', () => {
+    for (const v of [{ a: [1, { n: Number.POSITIVE_INFINITY }] }, { a: [undefined] }, [{ f: () => 1 }]]) {
+      let message = '';
+      try {
+        canonicalJson(v);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/^bug: .* at \$/);
+      expect(() => [...canonicalJsonPieces(v)]).toThrow(message);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'ampaudit-cj-'));
+    try {
+      expect(() => writeCanonicalJsonFile(join(dir, 'x.json'), { n: Number.NaN })).toThrow(/non-finite number at \$\.n/);
+      expect(readdirSync(dir)).toEqual([]);
+      const value = { findings: Array.from({ length: 3000 }, (_, i) => ({ id: `f${i}`, evidence: [{ label: 'x', value: 'y'.repeat(i % 50) }] })), period: { label: 'Q' } };
+      writeCanonicalJsonFile(join(dir, 'f.json'), value, '\n');
+      expect(readFileSync(join(dir, 'f.json'), 'utf8')).toBe(`${canonicalJson(value)}\n`);
+      expect(readdirSync(dir)).toEqual(['f.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -4,15 +4,15 @@
  * pack's manifest, so altering or swapping an archived pack breaks the chain after it. With a
  * signing key, `manifest.sig` holds an Ed25519 signature over the exact manifest bytes.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
-import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../domain/common.js';
 import type { FindingStatus } from '../domain/findings.js';
 import type { Organization } from '../domain/model.js';
 import type { SourceStatus } from '../domain/snapshot.js';
-import { sha256Hex } from '../fsutil.js';
+import { fsyncDir, sha256Hex } from '../fsutil.js';
 import { signBytes, type SigningKey } from './signing.js';
 import type { ReviewData } from './types.js';
 
@@ -30,10 +30,53 @@ export const MANIFEST_SCHEMA_VERSION = 1;
  * same order).
  */
 export function canonicalJson(value: unknown): string {
-  return `${JSON.stringify(sortKeys(value, '$'), null, 2)}\n`;
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
-function sortKeys(v: unknown, at: string): unknown {
+/** Thrown by `sortKeysFast` on anything canonical JSON refuses; `sortKeys` then names the place. */
+const REFUSED = new Error('refused');
+
+/**
+ * `value` with object keys sorted at every level. Done without tracking where it is (a path
+ * string per value is most of the cost on a large value); only when something is refused is it
+ * done again with the path, for the message.
+ */
+function sortKeys(value: unknown): unknown {
+  try {
+    return sortKeysFast(value);
+  } catch (err) {
+    if (err !== REFUSED) throw err;
+    return sortKeysAt(value, '$');
+  }
+}
+
+function sortKeysFast(v: unknown): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw REFUSED;
+    return v;
+  }
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x === undefined) throw REFUSED;
+      out[i] = sortKeysFast(x);
+    }
+    return out;
+  }
+  if (typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = sortKeysFast(x);
+    }
+    return out;
+  }
+  throw REFUSED;
+}
+
+function sortKeysAt(v: unknown, at: string): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new TypeError(`bug: non-finite number at ${at} in canonical JSON`);
@@ -42,18 +85,138 @@ function sortKeys(v: unknown, at: string): unknown {
   if (Array.isArray(v)) {
     return v.map((x, i) => {
       if (x === undefined) throw new TypeError(`bug: undefined at ${at}[${i}] in canonical JSON`);
-      return sortKeys(x, `${at}[${i}]`);
+      return sortKeysAt(x, `${at}[${i}]`);
     });
   }
   if (typeof v === 'object') {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v).sort()) {
       const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = sortKeys(x, `${at}.${k}`);
+      if (x !== undefined) out[k] = sortKeysAt(x, `${at}.${k}`);
     }
     return out;
   }
   throw new TypeError(`bug: ${typeof v} at ${at} cannot be written as JSON`);
+}
+
+/**
+ * The text of `canonicalJson(value)` in pieces: the top two levels are written piece by piece
+ * (for findings.json: each finding on its own), so a large value is never one string, nor one
+ * sorted copy. Joined, the pieces are exactly `canonicalJson(value)`.
+ */
+export function* canonicalJsonPieces(value: unknown): Generator<string> {
+  // A refused value (non-finite number, undefined in an array, a function) fails before
+  // anything is yielded, with the same message as canonicalJson.
+  try {
+    checkPlain(value);
+  } catch (err) {
+    if (err !== REFUSED) throw err;
+    sortKeysAt(value, '$');
+  }
+  if (value === null || typeof value !== 'object') {
+    yield canonicalJson(value);
+    return;
+  }
+  yield* piecesOf(value, '', 2);
+  yield '\n';
+}
+
+/** Throws REFUSED where sortKeys would refuse; copies nothing. */
+function checkPlain(v: unknown): void {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw REFUSED;
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x === undefined) throw REFUSED;
+      checkPlain(x);
+    }
+    return;
+  }
+  if (typeof v === 'object') {
+    for (const k of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) checkPlain(x);
+    }
+    return;
+  }
+  throw REFUSED;
+}
+
+/** `value` (an object or array, checked) at `indent`, its top `levels` levels piece by piece. */
+function* piecesOf(v: object, indent: string, levels: number): Generator<string> {
+  const inner = `${indent}  `;
+  const child = function* (x: unknown): Generator<string> {
+    if (levels > 1 && x !== null && typeof x === 'object') yield* piecesOf(x, inner, levels - 1);
+    // JSON.stringify never writes a raw line break inside a string: lines can be re-indented.
+    else yield JSON.stringify(sortKeys(x), null, 2).replace(/\n/g, `\n${inner}`);
+  };
+  if (Array.isArray(v)) {
+    if (v.length === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[\n';
+    for (let i = 0; i < v.length; i++) {
+      yield `${i === 0 ? '' : ',\n'}${inner}`;
+      yield* child(v[i]);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  const keys = Object.keys(v)
+    .sort()
+    .filter((k) => (v as Record<string, unknown>)[k] !== undefined);
+  if (keys.length === 0) {
+    yield '{}';
+    return;
+  }
+  yield '{\n';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    yield `${i === 0 ? '' : ',\n'}${inner}${JSON.stringify(k)}: `;
+    yield* child((v as Record<string, unknown>)[k]);
+  }
+  yield `\n${indent}}`;
+}
+
+/**
+ * Writes `canonicalJson(value)` (plus `suffix`) to `path` atomically (temporary file, fsync,
+ * rename), piece by piece: a findings.json of tens of MB never sits in memory as one string.
+ */
+export function writeCanonicalJsonFile(path: string, value: unknown, suffix = ''): void {
+  const pieces = canonicalJsonPieces(value);
+  // The first piece comes after the whole value was checked: a refused value leaves no file.
+  const first = pieces.next();
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o644);
+  try {
+    let text = first.done ? '' : first.value;
+    const flush = (): void => {
+      const buf = Buffer.from(text, 'utf8');
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      text = '';
+    };
+    for (const piece of pieces) {
+      text += piece;
+      if (text.length >= 1 << 16) flush();
+    }
+    text += suffix;
+    flush();
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  fsyncDir(dir);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,11 +14,10 @@ import { compare, type PreviousFindings } from '../engine/compare.js';
 import { controlOutcomes } from '../engine/controls.js';
 import type { ResolvedPolicy } from '../engine/policy.js';
 import { InputError, VerificationError } from '../errors.js';
-import { writeFileAtomic } from '../fsutil.js';
 import { listPacks, planPack, writePack, type PackInfo, type WrittenPack } from '../pack/archive.js';
 import { CSV_FILES, writeAllCsvs, type CsvName } from '../pack/csv/index.js';
 import type { CsvFileResult } from '../pack/csv/writer.js';
-import { canonicalJson, fileInput, manifestInputsFromReview, sourceInputs, type InputEntry } from '../pack/manifest.js';
+import { fileInput, manifestInputsFromReview, sourceInputs, writeCanonicalJsonFile, type InputEntry } from '../pack/manifest.js';
 import { renderPdf } from '../pack/pdf/index.js';
 import type { SigningKey } from '../pack/signing.js';
 import type { ReviewData, TrendPoint } from '../pack/types.js';
@@ -122,7 +121,8 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
     ...(o.signingKey ? { signingKey: o.signingKey } : {}),
     render: async (tmpDir) => {
       csvs = await writeAllCsvs(data, tmpDir);
-      writeFileAtomic(join(tmpDir, FINDINGS_JSON), `${canonicalJson({ period: snapshot.period, coverage: snapshot.coverage, findings, changes })}\n`);
+      // Written piece by piece: for a large org it is tens of MB (same bytes as canonicalJson + \n).
+      writeCanonicalJsonFile(join(tmpDir, FINDINGS_JSON), { period: snapshot.period, coverage: snapshot.coverage, findings, changes }, '\n');
       const attachments = [];
       const big: { name: string; bytes: number; sha256: string }[] = [];
       for (const name of Object.keys(CSV_FILES) as CsvName[]) {
@@ -132,7 +132,8 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
           big.push({ name: fileName, bytes: file.bytes, sha256: file.sha256 });
           continue;
         }
-        attachments.push({ name: fileName, bytes: readFileSync(file.path), mime: 'text/csv', description: csvDescription(fileName) });
+        // Read when embedded, one at a time (not all held while the pages are laid out).
+        attachments.push({ name: fileName, bytes: () => readFileSync(file.path), size: file.bytes, sha256: file.sha256, mime: 'text/csv', description: csvDescription(fileName) });
       }
       notEmbedded = big.map((b) => b.name);
       const result = await renderPdf({ ...data, notEmbedded: big }, attachments, join(tmpDir, PDF_FILE));

@@ -2,6 +2,7 @@
  * Audit events in the store: appending windows of events as blocks, listing and loading
  * blocks, streaming events back. Layout: codec.ts; block writing: blocks.ts.
  */
+import { isAscii } from 'node:buffer';
 import type Database from 'better-sqlite3';
 import type { AuditEvent, EventKind, RoleChange } from '../domain/events.js';
 import { Chunk, StoredKeys, type Dictionaries, type PayloadEntry } from './blocks.js';
@@ -23,6 +24,17 @@ export function payloadSlice(payload: string, cols: BlockCols, i: number): strin
   return payload.slice(start, end);
 }
 
+/** Entries parsed at a time when streaming events (see `iterate`). */
+const ITERATE_BATCH = 256;
+
+/** A block being streamed: its payload as ASCII bytes (or as text), and the entries parsed so far. */
+interface ReadingBlock extends LoadedBlock {
+  readonly bytes: Buffer | undefined;
+  batch: PayloadEntry[];
+  batchFrom: number;
+  batchTo: number;
+}
+
 export class EventBlocks implements Dictionaries {
   private readonly actCache = new Map<string, Map<string, Map<string, number>>>();
   private readonly actDecoded = new Map<number, readonly [string, string, string]>();
@@ -42,6 +54,7 @@ export class EventBlocks implements Dictionaries {
         .raw(true),
       cols: db.prepare<[number], Buffer>('SELECT cols FROM event_blocks WHERE id = ?').pluck(true),
       payload: db.prepare<[number], string>('SELECT payload FROM event_blocks WHERE id = ?').pluck(true),
+      payloadBytes: db.prepare<[number], Buffer>('SELECT CAST(payload AS BLOB) FROM event_blocks WHERE id = ?').pluck(true),
       summary: db.prepare<[number], Buffer>('SELECT summary FROM event_blocks WHERE id = ?').pluck(true),
       countAll: db.prepare<[], number>('SELECT COALESCE(SUM(n), 0) FROM event_blocks').pluck(true),
     };
@@ -214,16 +227,47 @@ export class EventBlocks implements Dictionaries {
     return e;
   }
 
-  /** Events with lo <= ts < hi in time order; no statement stays open between events. */
+  /**
+   * Events with lo <= ts < hi in time order; no statement stays open between events.
+   *
+   * A block's JSON is read as bytes and parsed ITERATE_BATCH entries at a time, as the cursor
+   * reaches them. Parsing a whole block at once (a 2–3 MB string and 8,192 entries alive while
+   * the block is read) gets all of it promoted to the old generation: streaming millions of
+   * events then grows the heap by hundreds of MB between full collections. Small batches die
+   * young, so memory stays flat whatever the number of events.
+   */
   *iterate(lo: number, hi: number): IterableIterator<AuditEvent> {
     if (!(hi > lo)) return;
-    // Each block's JSON is parsed once, when the block is opened.
-    const cursor = new MergeCursor(this.refs(lo, hi), (ref) => ({ ...this.loadFull(ref), all: undefined as PayloadEntry[] | undefined }), lo, hi);
+    const cursor = new MergeCursor(this.refs(lo, hi), (ref) => this.openForReading(ref), lo, hi);
     while (cursor.next()) {
       const b = cursor.block;
-      b.all ??= this.entries(b);
-      yield this.event(b, cursor.i, b.all[cursor.i]);
+      const i = cursor.i;
+      if (i < b.batchFrom || i >= b.batchTo) this.parseBatch(b, i);
+      yield this.event(b, i, b.batch[i - b.batchFrom]);
     }
+  }
+
+  private openForReading(ref: BlockRef): ReadingBlock {
+    const b = this.loadCols(ref);
+    const bytes = this.stmts.payloadBytes.get(ref.id);
+    if (bytes === undefined) throw new Error(`evidence store is inconsistent: event block ${ref.id} vanished`);
+    // `poff` counts UTF-16 units of the payload text: byte offsets only while it is ASCII.
+    const ascii = isAscii(bytes);
+    return { ...b, ...(ascii ? {} : { payload: bytes.toString('utf8') }), bytes: ascii ? bytes : undefined, batch: [], batchFrom: 0, batchTo: 0 };
+  }
+
+  /** Parses the entries [i, i + ITERATE_BATCH) of a block being read. */
+  private parseBatch(b: ReadingBlock, i: number): void {
+    const c = b.cols;
+    const to = Math.min(c.n, i + ITERATE_BATCH);
+    const start = c.poff[i] as number;
+    const end = to < c.n ? (c.poff[to] as number) - 1 : b.bytes ? b.bytes.length : (b.payload as string).length;
+    const text = b.bytes ? b.bytes.toString('latin1', start, end) : (b.payload as string).slice(start, end);
+    const batch = JSON.parse(`[${text}]`) as PayloadEntry[];
+    if (batch.length !== to - i) throw new Error(`evidence store is inconsistent: event block ${b.ref.id} has ${batch.length} payload entries where ${to - i} were expected`);
+    b.batch = batch;
+    b.batchFrom = i;
+    b.batchTo = to;
   }
 
   count(lo?: number, hi?: number): number {

@@ -127,6 +127,21 @@ describe('audit events', () => {
     expect(t.store.countEvents()).toBe(19_000);
   });
 
+  it.each([
+    ['ASCII only', (i: number) => `target-${i}`],
+    ['with non-ASCII text', (i: number) => (i % 97 === 0 ? `Zoë 😀 ${i}` : `t${i}`)],
+  ])('streams every field of large blocks back exactly (%s)', (_name, target) => {
+    t = tempStore();
+    const base = Date.parse('2026-04-01T00:00:00Z');
+    const events = Array.from({ length: 9_000 }, (_, i) =>
+      ev({ time: new Date(base + i * 1000).toISOString(), kind: i % 5 === 0 ? 'export' : 'other', actor: `u${i % 13}@x.io`, target: target(i), rows: i, props: { i, note: target(i + 1) } }),
+    );
+    t.store.appendWindow(1, events, span('2026-04-01', '2026-04-02'));
+    expect([...t.store.iterateEvents(span('2026-04-01', '2026-04-02'))]).toEqual(events);
+    // From the middle of a block, across a batch boundary.
+    expect([...t.store.iterateEvents({ from: events[300]!.time, to: events[800]!.time })]).toEqual(events.slice(300, 800));
+  });
+
   it('de-duplicates by fingerprint across overlapping windows', () => {
     t = tempStore();
     const a = ev({ time: '2026-04-10T10:00:00Z', kind: 'login', actor: 'a@x.io' });

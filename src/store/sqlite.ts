@@ -28,7 +28,11 @@ import type {
 export interface OpenStoreOptions {
   /** How long to wait for another process's write lock, ms (default 10 s). */
   readonly busyTimeoutMs?: number;
-  /** SQLite page cache, MiB (default 32). Bounded, so memory does not grow with the store. */
+  /**
+   * SQLite page cache, MiB (default 8). Bounded, so memory does not grow with the store. Events
+   * are read block by block, each once, and written at the end: a larger cache only adds to the
+   * resident memory of a review (measured: no change in ingest time from 32 to 8).
+   */
   readonly cacheMiB?: number;
 }
 
@@ -72,7 +76,7 @@ class SqliteEvidenceStore implements EvidenceStore {
       this.db.pragma('page_size = 16384');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      this.db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? 32)}`);
+      this.db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? 8)}`);
       this.db.pragma('temp_store = MEMORY');
       migrate(this.db, path);
     } catch (err) {

@@ -62,6 +62,8 @@ describe('writeCsv', () => {
     };
     const header = ['h1', 'h,2', 'h"3', '=h4'];
     const rows = Array.from({ length: 400 }, () => header.map(() => pick() + pick() + pick()));
+    // Cells bigger than the writer's buffer, with multi-byte characters, in the middle.
+    rows.splice(200, 0, ['ü'.repeat(700_000), 'x', 'a,"b"'.repeat(300_000), '😀'.repeat(400_000)]);
     await writeCsv(join(dir, 'same.csv'), header, rows);
     const expected = stringify([header.map(neutralize), ...rows.map((r) => r.map(neutralize))], {
       bom: true,

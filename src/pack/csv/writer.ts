@@ -33,8 +33,12 @@ export const CSV_FORMAT = {
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** A cell holding one of these is quoted. */
 const NEEDS_QUOTES = /[",\r\n]/;
-/** Text is turned into bytes, hashed and written in pieces of about this many characters. */
-const FLUSH_CHARS = 1 << 20;
+/** Records are encoded in pieces of about this many characters (small enough to stay young garbage)... */
+const TEXT_CHARS = 16 * 1024;
+/** ...into a buffer of this size, hashed and written when full. */
+const BUFFER_BYTES = 1 << 20;
+/** The event loop gets a turn every this many pieces (~1 MiB). */
+const YIELD_EVERY = 64;
 
 /**
  * One cell as csv-stringify writes a string with CSV_FORMAT (and `quoted_match: /[\r\n]/`):
@@ -57,8 +61,8 @@ export function csvRecord(cells: readonly string[]): string {
 /**
  * Writes `header` then `rows` to `path` (via a temporary file in the same folder, fsynced and
  * renamed). Rows are pulled lazily from the iterable and written in ~1 MiB pieces, hashing as it
- * goes, so a 10-million-row activity log never sits in memory; between pieces the event loop
- * gets a turn.
+ * goes, so a 10-million-row activity log never sits in memory; every ~1 MiB the event loop gets
+ * a turn.
  */
 export async function writeCsv(
   path: string,
@@ -73,16 +77,41 @@ export async function writeCsv(
   let count = 0;
   const width = header.length;
 
-  const write = (buf: Buffer): void => {
-    hash.update(buf);
+  // Records are gathered as short strings (young-generation garbage only) and encoded into one
+  // reused 1 MiB buffer, which is hashed and written when full: no large strings or buffers are
+  // left behind per row, so the heap stays flat however many rows there are.
+  const buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  let used = 0;
+  const flush = (): void => {
+    if (used === 0) return;
+    const chunk = buf.subarray(0, used);
+    hash.update(chunk);
     let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    bytes += buf.length;
+    while (off < used) off += writeSync(fd, chunk, off, used - off);
+    bytes += used;
+    used = 0;
+  };
+  const put = (text: string): void => {
+    const n = Buffer.byteLength(text, 'utf8');
+    if (used + n > buf.length) flush();
+    if (n > buf.length) {
+      const big = Buffer.from(text, 'utf8');
+      hash.update(big);
+      let off = 0;
+      while (off < big.length) off += writeSync(fd, big, off, big.length - off);
+      bytes += big.length;
+      return;
+    }
+    used += buf.write(text, used, 'utf8');
   };
 
   try {
-    if (CSV_FORMAT.bom) write(BOM);
+    if (CSV_FORMAT.bom) {
+      BOM.copy(buf, 0);
+      used = BOM.length;
+    }
     let text = csvRecord(header.map((h) => toCell(h)));
+    let sinceYield = 0;
     for (const row of rows) {
       if (row.length !== width) {
         throw new Error(`bug: CSV ${basename(path)} row ${count + 1} has ${row.length} cells, header has ${width}`);
@@ -91,13 +120,17 @@ export async function writeCsv(
       let record = '';
       for (let i = 0; i < width; i++) record += (i === 0 ? '' : ',') + csvCell(toCell(row[i]));
       text += record + CSV_FORMAT.recordDelimiter;
-      if (text.length >= FLUSH_CHARS) {
-        write(Buffer.from(text, 'utf8'));
+      if (text.length >= TEXT_CHARS) {
+        put(text);
         text = '';
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
     }
-    write(Buffer.from(text, 'utf8'));
+    put(text);
+    flush();
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);

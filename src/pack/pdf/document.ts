@@ -20,9 +20,22 @@ export interface DocumentMeta {
 
 export interface Attachment {
   readonly name: string;
-  readonly bytes: Uint8Array;
+  /**
+   * The file's bytes, or a function that reads them: then they are read when the file is
+   * embedded (at the end) and let go right after, instead of all being held while the pages are
+   * laid out. Give `size` and `sha256` with a function, or it is called for them too.
+   */
+  readonly bytes: Uint8Array | (() => Uint8Array);
   readonly mime: string;
   readonly description: string;
+  /** Byte size, when already known. */
+  readonly size?: number;
+  /** sha256 (hex) of the bytes, when already known. */
+  readonly sha256?: string;
+}
+
+export function attachmentBytes(a: Attachment): Uint8Array {
+  return typeof a.bytes === 'function' ? a.bytes() : a.bytes;
 }
 
 export function createDocument(meta: DocumentMeta): PDFKit.PDFDocument {
@@ -76,12 +89,13 @@ interface CatalogInternals {
  * `/EmbeddedFiles` name tree, so readers show it as an attachment.
  */
 export function embedFile(doc: PDFKit.PDFDocument, file: Attachment, at: Date): void {
+  const bytes = attachmentBytes(file);
   const stream = doc.ref({
     Type: 'EmbeddedFile',
     Subtype: pdfName(file.mime),
-    Params: { Size: file.bytes.byteLength, CheckSum: new Uint8Array(createHash('md5').update(file.bytes).digest()), CreationDate: at, ModDate: at },
+    Params: { Size: bytes.byteLength, CheckSum: new Uint8Array(createHash('md5').update(bytes).digest()), CreationDate: at, ModDate: at },
   });
-  stream.end(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
+  stream.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const spec = doc.ref({
     Type: 'Filespec',
     F: new String(file.name),

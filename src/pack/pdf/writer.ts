@@ -53,6 +53,19 @@ export class Writer {
     this.doc = doc;
     this.root = doc.struct('Document');
     doc.addStructure(this.root);
+    // Pages stay in memory until the end (page numbers and the contents are drawn last), and
+    // pdfkit keeps a page's content as one small Uint8Array per drawing operation: hundreds of
+    // thousands for a large org, ~300 bytes each. A page that is left is joined into one array:
+    // the same bytes (pdfkit joins them anyway when it writes the page), a fraction of the memory.
+    let previous: { page: PDFKit.PDFPage; handOver: () => void } | undefined;
+    doc.on('pageAdded', () => {
+      if (previous) {
+        previous.handOver();
+        compactPageContent(previous.page);
+      }
+      previous = { page: doc.page, handOver: gatherContentWrites(doc.page) };
+      boundLayoutCaches(doc);
+    });
   }
 
   get left(): number {
@@ -304,5 +317,82 @@ export class Writer {
     const options: OutlineOptions = { expanded, top: Math.max(0, top - 12), left: PAGE.width };
     this.outline.push(clean(title));
     return parent.addItem(clean(title), options);
+  }
+}
+
+/** pdfkit internals: a page's content stream collects its pieces in `content.buffer`. */
+interface PageInternals {
+  content?: { buffer?: unknown; write?: (chunk: unknown) => void; end?: (chunk?: unknown) => void };
+}
+
+/** Text written to a page's content stream is handed to pdfkit in pieces of about this size. */
+const CONTENT_PIECE_CHARS = 16 * 1024;
+
+/**
+ * pdfkit turns every drawing operation (a string) into its own Uint8Array as it is written:
+ * hundreds of thousands of small buffers for a large org, each freed only by a full garbage
+ * collection. The page's operations are gathered as text instead and handed over in ~16 KB
+ * pieces: the same bytes in the same order (pdfkit keeps the low byte of each character, as
+ * `latin1` does), far fewer buffers. A write of bytes, or the end of the stream, hands over what
+ * was gathered first; so does the returned function (call it when leaving the page).
+ */
+export function gatherContentWrites(page: PDFKit.PDFPage): () => void {
+  const content = (page as unknown as PageInternals).content;
+  const write = content?.write;
+  const end = content?.end;
+  if (!content || typeof write !== 'function' || typeof end !== 'function' || !Array.isArray(content.buffer)) return () => undefined;
+  let pending = '';
+  const handOver = (): void => {
+    if (pending === '') return;
+    const bytes = Buffer.from(pending, 'latin1');
+    pending = '';
+    write.call(content, bytes);
+  };
+  content.write = (chunk: unknown): void => {
+    if (typeof chunk === 'string') {
+      // What pdfkit appends to a string it is given.
+      pending += `${chunk}\n`;
+      if (pending.length >= CONTENT_PIECE_CHARS) handOver();
+      return;
+    }
+    handOver();
+    write.call(content, chunk);
+  };
+  content.end = (chunk?: unknown): void => {
+    if (chunk) content.write?.(chunk);
+    handOver();
+    end.call(content);
+  };
+  return handOver;
+}
+
+/** Joins the content pieces of a page drawn so far into one (no effect if pdfkit's layout differs). */
+export function compactPageContent(page: PDFKit.PDFPage): void {
+  const content = (page as unknown as PageInternals).content;
+  const pieces = content?.buffer;
+  if (!content || !Array.isArray(pieces) || pieces.length < 2) return;
+  if (!pieces.every((p): p is Uint8Array => p instanceof Uint8Array)) return;
+  content.buffer = [Buffer.concat(pieces)];
+}
+
+/** pdfkit internals: fonts in use, each with a cache of laid-out words. */
+interface DocumentInternals {
+  _fontFamilies?: Record<string, { layoutCache?: Record<string, unknown> }>;
+}
+
+/** Words a font keeps laid out; past this the cache starts over (the common words come back at once). */
+const LAYOUT_CACHE_LIMIT = 4000;
+
+/**
+ * pdfkit remembers the layout of every distinct word for the whole document: for 50,000 members
+ * (each email, name and date a word) that is tens of MB kept to the end. Starting over when a
+ * cache grows past the limit keeps it small at little cost.
+ */
+export function boundLayoutCaches(doc: PDFKit.PDFDocument, limit = LAYOUT_CACHE_LIMIT): void {
+  const fonts = (doc as unknown as DocumentInternals)._fontFamilies;
+  if (!fonts || typeof fonts !== 'object') return;
+  for (const font of Object.values(fonts)) {
+    const cache = font?.layoutCache;
+    if (cache && typeof cache === 'object' && Object.keys(cache).length > limit) font.layoutCache = Object.create(null) as Record<string, unknown>;
   }
 }

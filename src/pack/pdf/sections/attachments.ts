@@ -1,5 +1,6 @@
 /** The list of embedded files, with sizes and hashes, and how to get them out. */
 import { sha256Hex } from '../../../fsutil.js';
+import { attachmentBytes } from '../document.js';
 import { bytes, clean } from '../format.js';
 import { table } from '../table.js';
 import { COLOR, SIZE } from '../theme.js';
@@ -20,7 +21,12 @@ export function renderAttachments(ctx: SectionContext): void {
       { header: 'Size', width: 10, align: 'right' },
       { header: 'sha256', width: 33, mono: true },
     ],
-    attachments.map((a) => [{ text: clean(a.name), mono: true, sub: clean(a.mime) }, clean(a.description), bytes(a.bytes.byteLength), { text: sha256Hex(a.bytes), mono: true }]),
+    attachments.map((a) => {
+      const known = a.size !== undefined && a.sha256 !== undefined ? undefined : attachmentBytes(a);
+      const size = a.size ?? (known as Uint8Array).byteLength;
+      const sha256 = a.sha256 ?? sha256Hex(known as Uint8Array);
+      return [{ text: clean(a.name), mono: true, sub: clean(a.mime) }, clean(a.description), bytes(size), { text: sha256, mono: true }];
+    }),
     { empty: 'No files are attached.' },
   );
   const big = ctx.data.notEmbedded ?? [];
