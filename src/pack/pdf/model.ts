@@ -8,21 +8,24 @@ import type { SeverityCounts, ReviewData } from '../types.js';
 import { looksLikeSecret, fingerprintOf } from '../../config/secret-like.js';
 import { clean, spanMs } from './format.js';
 
-/** How many rows the PDF shows before pointing to the CSV. */
+/**
+ * How many rows the PDF shows before pointing to the CSV: enough to see the pattern and act on
+ * the worst, few enough that a 50k-member org's pack stays a document someone reads.
+ */
 export const CAPS = {
   /** Findings with evidence, per high rule. */
-  highFindings: 200,
+  highFindings: 50,
   /** Findings with evidence, per medium (or low/info with few findings) rule. */
-  detailedFindings: 100,
+  detailedFindings: 25,
   /** Findings in the compact form, per low/info rule with many findings. */
-  compactFindings: 50,
+  compactFindings: 25,
   changes: 50,
   topDecisions: 10,
   owners: 50,
   orgAdmins: 100,
-  projectAdmins: 150,
-  contractors: 150,
-  keys: 100,
+  projectAdmins: 100,
+  contractors: 100,
+  keys: 50,
   topExporters: 20,
   largeExports: 20,
   exceptions: 150,
