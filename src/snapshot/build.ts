@@ -73,6 +73,24 @@ export function buildSnapshot(args: BuildSnapshotArgs): Snapshot {
   const configured = configuredSources(config);
   const notes = new Notes();
 
+  // Audit log first: its aggregation's working memory is freed before the state pulls are loaded,
+  // so a large org's peak is the larger of the two, not their sum. Coverage and the period's activity.
+  const auditLog = configured['audit-logs'];
+  const coverage = coverageAt(store.coverage(), period, atMs, args.trailingSlackMs ?? 0);
+  for (const g of significantGaps(coverage, period)) {
+    if (auditLog) notes.add('audit-gap', `The audit log is missing from ${g.from} to ${g.to}: activity in that time is unknown.`);
+  }
+  let result: ActivityResult | undefined;
+  if (auditLog) {
+    result = store.activity({
+      at,
+      period: { from: period.start, to: period.end },
+      largeExportUsers: args.largeExportUsers ?? 1_000_000,
+      baselineQuarters: baselineQuarters(period, config),
+      burstWindowMinutes: args.burstWindowMinutes ?? 60,
+    });
+  }
+
   // The latest pull of each configured source at or before `at`; switched-off sources are ignored.
   const stored = store.latestPulls(at);
   const pulls: Pulls = {};
@@ -137,23 +155,6 @@ export function buildSnapshot(args: BuildSnapshotArgs): Snapshot {
       const email = normEmail(e.email);
       if (!inOrg.has(email)) notes.add('register-stranger', `The access register lists ${email} (line ${e.line}), who is not a member of the organization.`);
     }
-  }
-
-  // Audit log: coverage and the period's activity.
-  const auditLog = configured['audit-logs'];
-  const coverage = coverageAt(store.coverage(), period, atMs, args.trailingSlackMs ?? 0);
-  for (const g of significantGaps(coverage, period)) {
-    if (auditLog) notes.add('audit-gap', `The audit log is missing from ${g.from} to ${g.to}: activity in that time is unknown.`);
-  }
-  let result: ActivityResult | undefined;
-  if (auditLog) {
-    result = store.activity({
-      at,
-      period: { from: period.start, to: period.end },
-      largeExportUsers: args.largeExportUsers ?? 1_000_000,
-      baselineQuarters: baselineQuarters(period, config),
-      burstWindowMinutes: args.burstWindowMinutes ?? 60,
-    });
   }
 
   const sources = sourceStatuses(config, configured, pulls, coverage, period, result?.total, at);
