@@ -78,4 +78,16 @@ describe('demo org: check reports exactly the planted violations', () => {
     const r = await cli(['check', '--config', join(dir, 'ampaudit.config.yaml'), '--format', 'json', '--fail-on', 'high', '--no-collect'], { env, clock: fixedClock(NOW) });
     expect(r.code).toBe(1);
   });
+
+  it('with --no-collect an hour later, evaluates as of the last collect: the same findings, no gap', async () => {
+    const later = new Date(Date.parse(NOW) + 3_600_000).toISOString();
+    const r = await cli(['check', '--config', join(dir, 'ampaudit.config.yaml'), '--format', 'json', '--no-collect'], { env, clock: fixedClock(later) });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { at: string; findings: Finding[] };
+    expect(out.at).toBe(NOW);
+    expect(out.findings.filter((f) => f.status === 'unknown')).toEqual([]);
+    expect(out.findings.map((f) => f.id).sort()).toEqual(findings.map((f) => f.id).sort());
+    const table = await cli(['check', '--config', join(dir, 'ampaudit.config.yaml'), '--no-collect'], { env, clock: fixedClock(later) });
+    expect(table.stdout).toContain('evaluated as of the last collect (2026-11-25 11:00 Europe/Berlin), because of --no-collect');
+  });
 });

@@ -10,6 +10,7 @@ import {
   localDateTime,
   localDayEnd,
   localDayStart,
+  periodEventGap,
   registerEntry,
   scopeCovers,
   type AccessTarget,
@@ -99,5 +100,17 @@ describe('rules lib', () => {
     expect(inactivityOf(x, m(x))).toMatchObject({ lo: 0, hi: 5, basis: 'none' });
     x = s(null);
     expect(inactivityOf(x, m(x))).toMatchObject({ lo: 0, hi: Infinity, basis: 'none' });
+  });
+
+  it('names a gap by its dates, or by date and times when it lies within one day', () => {
+    const base = snapshotOf({ at: '2026-11-25T18:40:00.000Z', timezone: 'Europe/Berlin' });
+    const withGaps = (gaps: { from: string; to: string }[]) => ({ ...base, coverage: { ...base.coverage, periodGaps: gaps } });
+    expect(periodEventGap(withGaps([]))).toBeUndefined();
+    expect(periodEventGap(withGaps([{ from: '2026-10-01T00:00:00.000Z', to: '2026-10-22T00:00:00.000Z' }]))).toBe(
+      'the evidence store has no audit log for 2026-10-01 to 2026-10-22 of the period 2026-Q4',
+    );
+    expect(periodEventGap(withGaps([{ from: '2026-11-25T06:00:00.000Z', to: '2026-11-25T18:40:00.000Z' }]))).toBe(
+      'the evidence store has no audit log for 2026-11-25 07:00 to 19:40 of the period 2026-Q4',
+    );
   });
 });

@@ -358,7 +358,11 @@ export function periodEventGap(snapshot: Snapshot): string | undefined {
   const gaps = snapshot.coverage.periodGaps;
   if (gaps.length === 0) return undefined;
   const tz = snapshot.timezone;
-  const shown = gaps.slice(0, 3).map((g) => `${localDate(g.from, tz)} to ${localDate(g.to, tz)}`);
+  // A gap within one day (e.g. since the last collect) is only readable with its times.
+  const shown = gaps.slice(0, 3).map((g) => {
+    const sameDay = localDate(g.from, tz) === localDate(g.to, tz);
+    return sameDay ? `${localDateTime(g.from, tz)} to ${localDateTime(g.to, tz).slice(11)}` : `${localDate(g.from, tz)} to ${localDate(g.to, tz)}`;
+  });
   const more = gaps.length > 3 ? ` and ${gaps.length - 3} more` : '';
   return `the evidence store has no audit log for ${shown.join(', ')}${more} of the period ${snapshot.period.label}`;
 }

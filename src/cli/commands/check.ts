@@ -12,6 +12,8 @@ import { CSV_FORMAT } from '../../pack/csv/writer.js';
 import { checkPeriod, endOfLocalDay, isLocalDate } from '../../period.js';
 import { evaluateAt, type Evaluation } from '../../review/evaluate-at.js';
 import { RULES } from '../../rules/index.js';
+import { localDateTime } from '../../rules/lib.js';
+import type { EvidenceStore } from '../../store/types.js';
 import type { CliContext } from '../context.js';
 import { days, eprintln, println, table } from '../output.js';
 import { progressFor } from '../progress.js';
@@ -35,7 +37,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .option('--at <date>', 'evaluate at this time (ISO date or date-time) from the evidence store; implies --no-collect')
     .option('--format <format>', 'table | json | csv', 'table')
     .option('--fail-on <severity>', 'exit 1 when an open finding is at or above: high | medium | low | info')
-    .option('--no-collect', 'do not collect first; evaluate what the evidence store already holds')
+    .option('--no-collect', 'do not collect first; evaluate what the evidence store holds, as of the last successful collect')
     .addHelpText(
       'after',
       `
@@ -45,7 +47,7 @@ Examples:
   $ ampaudit check --at 2026-09-30 --format csv > findings.csv
 
 The state is the latest collected at or before the evaluation time; the events are those from
-the start of the quarter containing it. JSON: { period, coverage, findings }.
+the start of the quarter containing it. JSON: { period, at, coverage, findings }.
 Exit 1 when an open finding is at or above --fail-on; 3 when a source could not be collected.`,
     )
     .action(async (opts: CheckOptions) => {
@@ -76,14 +78,20 @@ Exit 1 when an open finding is at or above --fail-on; 3 when a source could not 
           println(out);
         }
       }
-      // Evaluated after the collect, so the state it just pulled is part of the snapshot.
-      const at = fixedAt ?? ctx.clock.now();
       const store = openAppStore(config);
       let result: Evaluation;
       try {
+        // Evaluated after the collect, so the state it just pulled is part of the snapshot. Without
+        // a collect, at the moment the stored evidence describes: "now" would turn the minutes
+        // since the last collect into an audit-log gap and every event rule into "unknown".
+        const lastCollect = !fixedAt && !opts.collect ? lastGoodCollect(store) : undefined;
+        const at = fixedAt ?? lastCollect ?? ctx.clock.now();
+        if (lastCollect && opts.format === 'table') {
+          println(ctx, `evaluated as of the last collect (${localDateTime(lastCollect.toISOString(), config.timezone)} ${config.timezone}), because of --no-collect`);
+        }
         const period = checkPeriod(at, config.timezone, config.fiscalYearStartMonth);
         // Right after a collect, the moments between reading the audit log and now are not a gap.
-        const trailingSlackMs = collected?.outcome === 'ok' ? CHECK_SLACK_MS : 0;
+        const trailingSlackMs = collected?.outcome === 'ok' || lastCollect ? CHECK_SLACK_MS : 0;
         result = evaluateAt({ config, store, policy, at: at.toISOString(), period, trailingSlackMs });
       } finally {
         store.close();
@@ -97,6 +105,12 @@ Exit 1 when an open finding is at or above --fail-on; 3 when a source could not 
         if (result.findings.some((f) => f.status === 'open' && atLeast(f.severity, threshold))) ctx.exitCode = 1;
       }
     });
+}
+
+/** When the newest collect that succeeded finished, if any. */
+function lastGoodCollect(store: EvidenceStore): Date | undefined {
+  const run = store.listRuns({ kind: 'collect', limit: 50 }).find((r) => r.outcome === 'ok' && r.finishedAt);
+  return run?.finishedAt ? new Date(run.finishedAt) : undefined;
 }
 
 const AT_HINT = 'use YYYY-MM-DD or an ISO date-time such as 2026-09-30T12:00:00Z';
@@ -129,7 +143,7 @@ export function parseAt(s: string, tz: string): Date {
 function print(ctx: CliContext, format: CheckOptions['format'], r: Evaluation): void {
   const { snapshot, findings } = r;
   if (format === 'json') {
-    println(ctx, JSON.stringify({ period: snapshot.period, coverage: snapshot.coverage, findings }, null, 2));
+    println(ctx, JSON.stringify({ period: snapshot.period, at: snapshot.at, coverage: snapshot.coverage, findings }, null, 2));
     return;
   }
   if (format === 'csv') {
