@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Instant } from '../domain/common.js';
 import type { Finding } from '../domain/findings.js';
 import type { Period, Snapshot } from '../domain/snapshot.js';
+import { releaseMemory } from '../memory.js';
 import { evaluate } from '../engine/evaluate.js';
 import type { ResolvedPolicy } from '../engine/policy.js';
 import { RULES } from '../rules/index.js';
@@ -17,6 +18,8 @@ export interface Evaluation {
 export function evaluateAt(args: { config: Config; store: EvidenceStore; policy: ResolvedPolicy; at: Instant; period: Period; trailingSlackMs?: number }): Evaluation {
   const { config, store, policy, at, period } = args;
   const snapshot = buildSnapshot({ store, config, at, period, largeExportUsers: largeExportUsers(policy), trailingSlackMs: args.trailingSlackMs ?? 0 });
+  // The pulls the snapshot was built from are dead now (see memory.ts).
+  releaseMemory();
   const findings = evaluate({ snapshot, rules: RULES, policy });
   return { snapshot, findings };
 }

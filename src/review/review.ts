@@ -25,6 +25,7 @@ import { lastCompletedQuarter, parsePeriodLabel } from '../period.js';
 import { controlIdsFor } from '../rules/controls.js';
 import { RULES } from '../rules/index.js';
 import type { EvidenceStore } from '../store/types.js';
+import { releaseMemory } from '../memory.js';
 import { TOOL_VERSION } from '../version.js';
 import { evaluateAt } from './evaluate-at.js';
 
@@ -76,6 +77,8 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
   const enabled = Object.fromEntries(RULES.map((r) => [r.meta.id, policy[r.meta.id]?.enabled ?? true]));
   const evaluatedRules = new Set(RULES.filter((r) => enabled[r.meta.id]).map((r) => r.meta.id));
   const { findings, changes } = compare(evaluated, previous, period.label, { evaluatedRules });
+  // Stage boundaries (see memory.ts): the parsed pulls and the rules' working sets are dead here.
+  releaseMemory();
   const data: ReviewData = {
     toolVersion: TOOL_VERSION,
     generatedAt: now.toISOString(),
@@ -136,6 +139,7 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
         attachments.push({ name: fileName, bytes: () => readFileSync(file.path), size: file.bytes, sha256: file.sha256, mime: 'text/csv', description: csvDescription(fileName) });
       }
       notEmbedded = big.map((b) => b.name);
+      releaseMemory();
       const result = await renderPdf({ ...data, notEmbedded: big }, attachments, join(tmpDir, PDF_FILE));
       pages = result.pages;
     },

@@ -15,6 +15,7 @@ import { clipSpans, gapSpans } from '../store/spans.js';
 import type { ActivityResult, EvidenceStore } from '../store/types.js';
 import { compareExportWithUserManagement, grantsFromExport, grantsFromUserManagement, roleMapper } from './grants.js';
 import { buildGroups, buildMembers, normEmail } from './members.js';
+import { releaseMemory } from '../memory.js';
 import { Notes } from './notes.js';
 import { buildProjects } from './projects.js';
 
@@ -89,10 +90,14 @@ export function buildSnapshot(args: BuildSnapshotArgs): Snapshot {
       baselineQuarters: baselineQuarters(period, config),
       burstWindowMinutes: args.burstWindowMinutes ?? 60,
     });
+    // The aggregation's block buffers are dead now; collect them before the pulls are parsed.
+    releaseMemory();
   }
 
   // The latest pull of each configured source at or before `at`; switched-off sources are ignored.
   const stored = store.latestPulls(at);
+  // Their decompressed text is dead once parsed.
+  releaseMemory();
   const pulls: Pulls = {};
   for (const [source, pull] of stored) {
     if (configured[source]) (pulls as Record<string, SourcePull>)[source] = pull;
