@@ -354,6 +354,12 @@ describe('renderPdf: a 50k-member org with 5k findings', () => {
       expect(text).toMatch(/Showing 25 of [\d,]+; the remaining [\d,]+ are in findings\.csv\. Evidence for these is in findings\.csv\./);
       expect(text).toMatch(/Showing 50 of [\d,]+; the remaining [\d,]+ are in changes\.csv\./);
       expect(text).toMatch(/Showing 50 of 300; the remaining 250 are in api-keys\.csv\./);
+      // The summary's ten decisions come from several rules, not ten of the noisiest one.
+      const summary = pages.find((p) => p.includes('What needs a decision')) ?? '';
+      expect(summary).toMatch(/10 of the [\d,]+ open high-severity findings: the most urgent of each rule in turn, new ones first:/);
+      const decisions = summary.slice(summary.indexOf('What needs a decision'));
+      const rulesNamed = new Set(data.rules.filter((r) => decisions.includes(`(${r.title};`)).map((r) => r.id));
+      expect(rulesNamed.size).toBeGreaterThan(1);
       // The dormant-account table runs over several pages, each starting with the header row.
       const outline = outlineOf(pdf);
       const first = outline.find((o) => o.title === 'Active members have logged in within the last 60 days');

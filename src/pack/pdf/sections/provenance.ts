@@ -27,10 +27,10 @@ export function renderProvenance(ctx: SectionContext): void {
     w,
     [
       { header: 'Source', width: 15 },
-      { header: 'Configured', width: 12 },
+      { header: 'Configured', width: 11 },
       { header: 'Pulled at', width: 17 },
-      { header: 'Result', width: 9 },
-      { header: 'Records', width: 10, align: 'right' },
+      { header: 'Result', width: 8 },
+      { header: 'Records', width: 12, align: 'right' },
       { header: 'File and sha256', width: 37, mono: true },
     ],
     s.sources.map((src): Cell[] => [

@@ -1,6 +1,6 @@
 /** Executive summary: open counts, change since last quarter, two charts, and what needs a decision. */
 import { SEVERITIES, type Severity } from '../../../domain/common.js';
-import type { ChangeKind } from '../../../domain/findings.js';
+import type { ChangeKind, Finding } from '../../../domain/findings.js';
 import { severityBars, trendColumns } from '../charts.js';
 import { label } from '../draw.js';
 import { capitalize, clean, clip, num, plural } from '../format.js';
@@ -92,7 +92,7 @@ export function renderSummary(ctx: SectionContext): void {
   const order = byUrgency(data.periodLabel);
   const open = data.findings.filter((f) => f.status === 'open');
   const high = open.filter((f) => f.severity === 'high').sort(order);
-  const pick = (high.length > 0 ? high : open.filter((f) => f.severity === 'medium').sort(order)).slice(0, CAPS.topDecisions);
+  const pick = acrossRules(high.length > 0 ? high : open.filter((f) => f.severity === 'medium').sort(order), CAPS.topDecisions);
   const titles = new Map(data.rules.map((r) => [r.id, r.title]));
   const items = pick.map((f) => {
     const seen = f.firstSeen && f.firstSeen !== data.periodLabel ? `open since ${f.firstSeen}` : 'new this quarter';
@@ -103,8 +103,12 @@ export function renderSummary(ctx: SectionContext): void {
   else {
     w.paragraph(
       high.length > 0
-        ? `The ${pick.length === pool ? '' : `${num(pick.length)} most urgent of the `}${plural(pool, 'open high-severity finding')}, new ones first:`
-        : `No open high findings. The ${pick.length === pool ? '' : `${num(pick.length)} most urgent of the `}${plural(pool, 'open medium-severity finding')}:`,
+        ? pick.length === pool
+          ? `The ${plural(pool, 'open high-severity finding')}, new ones first:`
+          : `${num(pick.length)} of the ${plural(pool, 'open high-severity finding')}: the most urgent of each rule in turn, new ones first:`
+        : pick.length === pool
+          ? `No open high findings. The ${plural(pool, 'open medium-severity finding')}:`
+          : `No open high findings. ${num(pick.length)} of the ${plural(pool, 'open medium-severity finding')}: the most urgent of each rule in turn:`,
       { gapAfter: 4 },
     );
     w.list(items, { numbered: true, size: SIZE.small + 0.5 });
@@ -120,4 +124,26 @@ export function renderSummary(ctx: SectionContext): void {
     w.minorHeading('Also for the reviewer', 30);
     w.list(more, { size: SIZE.small + 0.5 });
   }
+}
+
+/**
+ * Up to `n` findings taken from each rule in turn (rules in the order of their first finding,
+ * each rule's in `sorted` order): ten findings of one noisy rule would hide the other problems.
+ */
+export function acrossRules(sorted: readonly Finding[], n: number): Finding[] {
+  const byRule = new Map<string, Finding[]>();
+  for (const f of sorted) {
+    const list = byRule.get(f.ruleId);
+    if (list) list.push(f);
+    else byRule.set(f.ruleId, [f]);
+  }
+  const lists = [...byRule.values()];
+  const out: Finding[] = [];
+  for (let i = 0; out.length < n && lists.some((l) => i < l.length); i++) {
+    for (const l of lists) {
+      const f = l[i];
+      if (f && out.length < n) out.push(f);
+    }
+  }
+  return out;
 }
