@@ -4,15 +4,15 @@
  * pack's manifest, so altering or swapping an archived pack breaks the chain after it. With a
  * signing key, `manifest.sig` holds an Ed25519 signature over the exact manifest bytes.
  */
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../domain/common.js';
 import type { FindingStatus } from '../domain/findings.js';
 import type { Organization } from '../domain/model.js';
 import type { SourceStatus } from '../domain/snapshot.js';
-import { fsyncDir, sha256Hex } from '../fsutil.js';
+import { sha256Hex, writeAll, writeAtomicallySync } from '../fsutil.js';
 import { signBytes, type SigningKey } from './signing.js';
 import type { ReviewData } from './types.js';
 
@@ -191,15 +191,10 @@ export function writeCanonicalJsonFile(path: string, value: unknown, suffix = ''
   const pieces = canonicalJsonPieces(value);
   // The first piece comes after the whole value was checked: a refused value leaves no file.
   const first = pieces.next();
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o644);
-  try {
+  writeAtomicallySync(path, (fd) => {
     let text = first.done ? '' : first.value;
     const flush = (): void => {
-      const buf = Buffer.from(text, 'utf8');
-      let off = 0;
-      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      writeAll(fd, Buffer.from(text, 'utf8'));
       text = '';
     };
     for (const piece of pieces) {
@@ -208,15 +203,7 @@ export function writeCanonicalJsonFile(path: string, value: unknown, suffix = ''
     }
     text += suffix;
     flush();
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-  fsyncDir(dir);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

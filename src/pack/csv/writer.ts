@@ -8,10 +8,9 @@
  * - UTF-8 with a byte-order mark, so Excel opens names like "Zoë" correctly on double-click.
  * - Every cell passes through `toCell` (formula injection neutralized).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fsyncDir } from '../../fsutil.js';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { writeAll, writeAtomically } from '../../fsutil.js';
 import { toCell, type CellValue } from './cell.js';
 
 export interface CsvFileResult {
@@ -69,9 +68,6 @@ export async function writeCsv(
   header: readonly string[],
   rows: Iterable<readonly CellValue[]>,
 ): Promise<CsvFileResult> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o644);
   const hash = createHash('sha256');
   let bytes = 0;
   let count = 0;
@@ -80,32 +76,30 @@ export async function writeCsv(
   // Records are gathered as short strings (young-generation garbage only) and encoded into one
   // reused 1 MiB buffer, which is hashed and written when full: no large strings or buffers are
   // left behind per row, so the heap stays flat however many rows there are.
-  const buf = Buffer.allocUnsafe(BUFFER_BYTES);
-  let used = 0;
-  const flush = (): void => {
-    if (used === 0) return;
-    const chunk = buf.subarray(0, used);
-    hash.update(chunk);
-    let off = 0;
-    while (off < used) off += writeSync(fd, chunk, off, used - off);
-    bytes += used;
-    used = 0;
-  };
-  const put = (text: string): void => {
-    const n = Buffer.byteLength(text, 'utf8');
-    if (used + n > buf.length) flush();
-    if (n > buf.length) {
-      const big = Buffer.from(text, 'utf8');
-      hash.update(big);
-      let off = 0;
-      while (off < big.length) off += writeSync(fd, big, off, big.length - off);
-      bytes += big.length;
-      return;
-    }
-    used += buf.write(text, used, 'utf8');
-  };
+  await writeAtomically(path, async (fd) => {
+    const buf = Buffer.allocUnsafe(BUFFER_BYTES);
+    let used = 0;
+    const flush = (): void => {
+      if (used === 0) return;
+      const chunk = buf.subarray(0, used);
+      hash.update(chunk);
+      writeAll(fd, chunk);
+      bytes += used;
+      used = 0;
+    };
+    const put = (text: string): void => {
+      const n = Buffer.byteLength(text, 'utf8');
+      if (used + n > buf.length) flush();
+      if (n > buf.length) {
+        const big = Buffer.from(text, 'utf8');
+        hash.update(big);
+        writeAll(fd, big);
+        bytes += big.length;
+        return;
+      }
+      used += buf.write(text, used, 'utf8');
+    };
 
-  try {
     if (CSV_FORMAT.bom) {
       BOM.copy(buf, 0);
       used = BOM.length;
@@ -131,14 +125,6 @@ export async function writeCsv(
     }
     put(text);
     flush();
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-  fsyncDir(dir);
+  });
   return { path, sha256: hash.digest('hex'), bytes, rows: count };
 }

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
-import { boundLayoutCaches, compactPageContent, gatherContentWrites } from './writer.js';
+import { keepPagesSmall } from './writer.js';
 import { FONT } from './theme.js';
 
 /** Draws the same pages into a document, with or without the Writer's memory measures. */
@@ -10,16 +10,8 @@ async function render(withMeasures: boolean): Promise<Buffer> {
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
   if (withMeasures) {
-    let previous: { page: PDFKit.PDFPage; handOver: () => void } | undefined;
-    doc.on('pageAdded', () => {
-      if (previous) {
-        previous.handOver();
-        compactPageContent(previous.page);
-      }
-      previous = { page: doc.page, handOver: gatherContentWrites(doc.page) };
-      // A tiny limit, so the caches really start over while drawing.
-      boundLayoutCaches(doc, 20);
-    });
+    // A tiny cache limit, so the caches really start over while drawing.
+    keepPagesSmall(doc, 20);
   }
   doc.font(FONT.sans);
   for (let p = 0; p < 6; p++) {

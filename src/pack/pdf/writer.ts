@@ -57,15 +57,7 @@ export class Writer {
     // pdfkit keeps a page's content as one small Uint8Array per drawing operation: hundreds of
     // thousands for a large org, ~300 bytes each. A page that is left is joined into one array:
     // the same bytes (pdfkit joins them anyway when it writes the page), a fraction of the memory.
-    let previous: { page: PDFKit.PDFPage; handOver: () => void } | undefined;
-    doc.on('pageAdded', () => {
-      if (previous) {
-        previous.handOver();
-        compactPageContent(previous.page);
-      }
-      previous = { page: doc.page, handOver: gatherContentWrites(doc.page) };
-      boundLayoutCaches(doc);
-    });
+    keepPagesSmall(doc);
   }
 
   get left(): number {
@@ -336,6 +328,19 @@ const CONTENT_PIECE_CHARS = 16 * 1024;
  * `latin1` does), far fewer buffers. A write of bytes, or the end of the stream, hands over what
  * was gathered first; so does the returned function (call it when leaving the page).
  */
+/** On every new page: the page left is compacted and the layout caches kept bounded (see above). */
+export function keepPagesSmall(doc: PDFKit.PDFDocument, cacheLimit = LAYOUT_CACHE_LIMIT): void {
+  let previous: { page: PDFKit.PDFPage; handOver: () => void } | undefined;
+  doc.on('pageAdded', () => {
+    if (previous) {
+      previous.handOver();
+      compactPageContent(previous.page);
+    }
+    previous = { page: doc.page, handOver: gatherContentWrites(doc.page) };
+    boundLayoutCaches(doc, cacheLimit);
+  });
+}
+
 export function gatherContentWrites(page: PDFKit.PDFPage): () => void {
   const content = (page as unknown as PageInternals).content;
   const write = content?.write;
