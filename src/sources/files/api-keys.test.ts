@@ -29,6 +29,21 @@ function allText(e: InputError): string {
 }
 
 describe('parseApiKeys', () => {
+  it('gathers many secret-looking ids into one warning that names their lines', () => {
+    const secrets = Array.from({ length: 7 }, (_, i) => `${i}`.repeat(32).slice(0, 32).replace(/^./, 'a'));
+    const text = csv(...secrets.map((id) => `${id},,Secret Key,101,,2024-05-01,,,`));
+    const { pull, warnings } = parseApiKeys(text, { file: 'api-keys.csv', clock });
+    expect(warnings).toEqual([
+      {
+        message:
+          '7 key ids look like the keys themselves (lines 2, 3, 4, 5, 6 and 2 more); ampaudit keeps only their fingerprints. Put key ids or names in the inventory, never secrets, and rotate these keys if the file was shared',
+        where: { file: 'api-keys.csv', line: 2, field: 'id' },
+      },
+    ]);
+    expect(pull.keys).toHaveLength(7);
+    for (const id of secrets) expect(JSON.stringify({ pull, warnings })).not.toContain(id);
+  });
+
   it('reads each key with a fingerprint and a ref that never shows a secret id', () => {
     const text = csv(
       `web-prod-api,Web production,project,101,Owner@Acme.example,2025-01-10,2026-01-10,2026-09-30,vault:web`,

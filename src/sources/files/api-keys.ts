@@ -71,6 +71,7 @@ export function parseApiKeys(input: string | Uint8Array, opts: FileReadOptions):
   const dup = new DuplicateCheck(problems, (ref) => `key ${ref}`, 'id', 'keep one row per key');
   const keys: ApiKey[] = [];
   const warnings: FileWarning[] = [];
+  const secretRows: { ref: string; line: number }[] = [];
 
   for (const row of table.rows) {
     const { v: r, failed } = parseRow(row, shape, problems);
@@ -100,12 +101,7 @@ export function parseApiKeys(input: string | Uint8Array, opts: FileReadOptions):
     if (!ok) continue;
     // A secret pasted into the inventory never leaves this function: only its fingerprint ref.
     const secretLike = id !== '' && looksLikeSecret(id);
-    if (secretLike) {
-      warnings.push({
-        message: `key ${ref}: the id looks like the key itself; ampaudit keeps only its fingerprint. Put a key id or name in the inventory, never the secret, and rotate this key if the file was shared`,
-        where: { file, line: row.line, field: 'id' },
-      });
-    }
+    if (secretLike) secretRows.push({ ref, line: row.line });
     keys.push({
       id: secretLike ? ref : id,
       ref,
@@ -123,10 +119,31 @@ export function parseApiKeys(input: string | Uint8Array, opts: FileReadOptions):
     });
   }
   problems.throwIfAny();
+  const secretWarning = secretIdWarning(file, secretRows);
+  if (secretWarning) warnings.push(secretWarning);
   return { pull: { source: 'api-keys', file, sha256, pulledAt, keys }, warnings: [...table.warnings, ...warnings] };
 }
 
 export function readApiKeysFile(ref: SourceFileRef, opts: Omit<FileReadOptions, 'file'>): FileReadResult<ApiKeysPull> {
   formatOf(ref.path, opts.format, ['csv', 'yaml'], ref.configKey);
   return parseApiKeys(readSourceBytes(ref), { ...opts, file: ref.path });
+}
+
+/** One warning for all secret-looking ids: a file with dozens must not bury the other output. */
+function secretIdWarning(file: string, rows: readonly { ref: string; line: number }[]): FileWarning | undefined {
+  const first = rows[0];
+  if (!first) return undefined;
+  const where = { file, line: first.line, field: 'id' };
+  if (rows.length === 1) {
+    return {
+      message: `key ${first.ref}: the id looks like the key itself; ampaudit keeps only its fingerprint. Put a key id or name in the inventory, never the secret, and rotate this key if the file was shared`,
+      where,
+    };
+  }
+  const shown = rows.slice(0, 5).map((r) => r.line);
+  const more = rows.length > shown.length ? ` and ${rows.length - shown.length} more` : '';
+  return {
+    message: `${rows.length} key ids look like the keys themselves (lines ${shown.join(', ')}${more}); ampaudit keeps only their fingerprints. Put key ids or names in the inventory, never secrets, and rotate these keys if the file was shared`,
+    where,
+  };
 }
