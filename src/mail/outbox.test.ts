@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock, manualClock } from '../clock.js';
 import { buildMessage } from './compose.js';
 import type { Envelope } from './eml.js';
-import { backoffDelay, deliverPending, Outbox, outboxDirFor } from './outbox.js';
+import { backoffDelay, deliverPending, Outbox, outboxDirFor, removeStaleLock } from './outbox.js';
 import { SendFailure, type MailTransport } from './transport.js';
 import type { MailMessage } from './types.js';
 
@@ -148,6 +148,27 @@ describe('deliverPending', () => {
     const taken = await deliverPending({ outbox, transport, clock });
     expect(taken.sent.map((s) => s.id)).toEqual([q.id]);
     expect(sent).toHaveLength(1);
+  });
+
+  it('takes over a stale lock only once: a lock another process took in the meantime stays', () => {
+    const lock = join(dir, 'm.lock');
+    const dead = '2147483646';
+    // Process B read the dead holder; process A (alive: this test) has since taken the lock over.
+    writeFileSync(lock, `${process.pid}\n`);
+    expect(removeStaleLock(lock, dead)).toBe(false);
+    expect(readFileSync(lock, 'utf8')).toBe(`${process.pid}\n`);
+    // While a live process holds the takeover token, nobody else removes anything.
+    writeFileSync(lock, `${dead}\n`);
+    writeFileSync(`${lock}.takeover`, `${process.pid}\n`);
+    expect(removeStaleLock(lock, dead)).toBe(false);
+    expect(existsSync(lock)).toBe(true);
+    // A token left by a dead process is cleared, and the next attempt takes the stale lock.
+    writeFileSync(`${lock}.takeover`, `${dead}\n`);
+    expect(removeStaleLock(lock, dead)).toBe(false);
+    expect(existsSync(`${lock}.takeover`)).toBe(false);
+    expect(removeStaleLock(lock, dead)).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+    expect(existsSync(`${lock}.takeover`)).toBe(false);
   });
 
   it('without SMTP settings keeps everything and says where it waits', async () => {

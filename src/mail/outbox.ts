@@ -211,13 +211,45 @@ export class Outbox {
         return () => rmSync(path, { force: true });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const pid = Number.parseInt(readLockPid(path), 10);
-        if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return undefined;
-        // Left by a process that died while sending: take it over.
-        rmSync(path, { force: true });
+        const holder = readLockPid(path);
+        if (holderAlive(holder)) return undefined;
+        // Left by a process that died while sending: clear it (unless another process is doing
+        // so) and try once more; only the exclusive create below ever grants the lock.
+        removeStaleLock(path, holder);
       }
     }
     return undefined;
+  }
+}
+
+function holderAlive(holder: string): boolean {
+  const pid = Number.parseInt(holder, 10);
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid);
+}
+
+/**
+ * Removes a send lock whose holder (`stale`, as read) is dead. Two processes can find the same
+ * stale lock; if both simply deleted it, the slower one could delete the lock the faster one had
+ * just taken, and both would send. So the takeover itself is exclusive (a `.takeover` file
+ * created with O_EXCL), and under it the lock is removed only if it still names the dead holder.
+ * False when another process is taking it over or has already taken it.
+ */
+export function removeStaleLock(path: string, stale: string): boolean {
+  const token = `${path}.takeover`;
+  try {
+    writeFileSync(token, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // A takeover token is held for microseconds; one whose process died is cleared for next time.
+    if (!holderAlive(readLockPid(token))) rmSync(token, { force: true });
+    return false;
+  }
+  try {
+    if (readLockPid(path) !== stale) return false;
+    rmSync(path, { force: true });
+    return true;
+  } finally {
+    rmSync(token, { force: true });
   }
 }
 
