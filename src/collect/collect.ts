@@ -19,6 +19,7 @@ import type { FileSources } from '../sources/files/index.js';
 import { pullScim } from '../sources/scim/index.js';
 import type { AmplitudeClients } from '../sources/types.js';
 import { pullUserManagement } from '../sources/user-management/index.js';
+import { releaseMemory } from '../memory.js';
 import { pullCount } from '../store/sqlite.js';
 import type { EvidenceStore } from '../store/types.js';
 import { silentProgress, type CollectProgress } from './progress.js';
@@ -137,6 +138,9 @@ export async function collect(deps: CollectDeps): Promise<CollectReport> {
               duplicates += r.duplicates;
               windows += 1;
               progress.advance('audit-logs', windows, `${covered.from.slice(0, 10)} → ${covered.to.slice(0, 10)}: ${batch.length} events`);
+              // A first collect of a large org appends dozens of windows of ~100k events each;
+              // without this V8 keeps several windows' garbage (see memory.ts).
+              releaseMemory();
             },
           });
           events = {
