@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/clock.js';
 import type { Finding } from '../src/domain/findings.js';
@@ -89,5 +90,15 @@ describe('demo org: check reports exactly the planted violations', () => {
     expect(out.findings.map((f) => f.id).sort()).toEqual(findings.map((f) => f.id).sort());
     const table = await cli(['check', '--config', join(dir, 'ampaudit.config.yaml'), '--no-collect'], { env, clock: fixedClock(later) });
     expect(table.stdout).toContain('evaluated as of the last collect (2026-11-25 11:00 Europe/Berlin), because of --no-collect');
+  });
+
+  it('--format csv is RFC 4180: one record per finding, each with every column, line breaks quoted', async () => {
+    const r = await cli(['check', '--config', join(dir, 'ampaudit.config.yaml'), '--format', 'csv', '--no-collect'], { env, clock: fixedClock(NOW) });
+    expect(r.code).toBe(0);
+    const rows = parse(r.stdout, { bom: true, relax_column_count: true }) as string[][];
+    const header = rows[0] ?? [];
+    expect(rows.length - 1).toBe(findings.length);
+    for (const row of rows) expect(row).toHaveLength(header.length);
+    expect(r.stdout).toMatch(/"[^"]*\r?\n[^"]*"/);
   });
 });

@@ -53,6 +53,9 @@ describe('composeReviewMail', () => {
     expect(b.messageId).toBe(a.messageId);
     const other = composeReviewMail({ data, pack: { ...pack, dirName: '2026-Q3-r2' }, mail });
     expect(other.messageId).not.toBe(a.messageId);
+    // A rerun's mail names its own revision to verify, not the period's first pack.
+    expect(other.text).toContain('ampaudit packs verify 2026-Q3-r2');
+    expect(other.html).toContain('ampaudit packs verify 2026-Q3-r2');
   });
 
   it('builds the same .eml bytes for the same message', async () => {

@@ -68,8 +68,9 @@ function dateOf(o: { clock?: Clock; data: ReviewData }): string {
   return o.clock ? o.clock.now().toISOString() : o.data.generatedAt;
 }
 
-function verifyCommand(data: ReviewData): string {
-  return `ampaudit packs verify ${data.periodLabel}`;
+/** By the pack's folder: `2026-Q3` alone would name the period's first revision, not a rerun's. */
+function verifyCommand(pack: Pick<PackFiles, 'dirName'>): string {
+  return `ampaudit packs verify ${pack.dirName}`;
 }
 
 export interface MessageParts {
@@ -193,7 +194,7 @@ export function composeReviewMail(o: ComposeOptions & { readonly topFindings?: n
     top: { items: open.slice(0, cap).map((f) => findingItem(f, data.periodLabel)), shown: Math.min(cap, open.length), total: open.length, more: Math.max(0, open.length - cap) },
     changes: changeSummary(data, o.topNew ?? DEFAULT_TOP_NEW),
     coverage: { gaps, complete: gaps.length === 0 },
-    archive: { dir: pack.dir, dirName: pack.dirName, pdfPath: pack.pdfPath, manifestSha256: pack.manifestSha256, verifyCommand: verifyCommand(data) },
+    archive: { dir: pack.dir, dirName: pack.dirName, pdfPath: pack.pdfPath, manifestSha256: pack.manifestSha256, verifyCommand: verifyCommand(pack) },
     attachments: att,
   };
   return buildMessage({
@@ -286,7 +287,7 @@ export function composeProjectDigests(o: ComposeOptions & { readonly maxFindings
       summary: { rows: severityRows(fs), totalOpen: fs.filter((f) => f.status === 'open').length },
       findings: { items: fs.slice(0, cap).map((f) => findingItem(f, data.periodLabel)), shown: Math.min(cap, fs.length), total: fs.length, more: Math.max(0, fs.length - cap) },
       recipientsNote: `You receive this as an Admin of ${name}.`,
-      archive: { dir: pack.dir, dirName: pack.dirName, manifestSha256: pack.manifestSha256, verifyCommand: verifyCommand(data) },
+      archive: { dir: pack.dir, dirName: pack.dirName, manifestSha256: pack.manifestSha256, verifyCommand: verifyCommand(pack) },
     };
     const ref = `${packId(data, pack)}#project:${project.id}`;
     out.push({

@@ -1,6 +1,5 @@
 import { TZDate } from '@date-fns/tz';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { amplitudeClients, loadAppConfig, openAppStore, policyOf, readInputs, runCollect, cliLogger, underRunLock } from '../../app.js';
 import type { CollectReport } from '../../collect/collect.js';
 import { SEVERITIES, atLeast, type Severity } from '../../domain/common.js';
@@ -8,7 +7,7 @@ import type { Finding } from '../../domain/findings.js';
 import { InputError } from '../../errors.js';
 import { FINDINGS_HEADER, findingRows } from '../../pack/csv/findings.js';
 import { toCell } from '../../pack/csv/cell.js';
-import { CSV_FORMAT } from '../../pack/csv/writer.js';
+import { CSV_FORMAT, csvRecord } from '../../pack/csv/writer.js';
 import { checkPeriod, endOfLocalDay, isLocalDate } from '../../period.js';
 import { evaluateAt, type Evaluation } from '../../review/evaluate-at.js';
 import { RULES } from '../../rules/index.js';
@@ -148,8 +147,11 @@ function print(ctx: CliContext, format: CheckOptions['format'], r: Evaluation): 
   }
   if (format === 'csv') {
     const rules = RULES.map((x) => ({ id: x.meta.id, title: x.meta.title }));
-    const rows = [FINDINGS_HEADER.map((h) => toCell(h)), ...[...findingRows({ findings, rules })].map((row) => row.map(toCell))];
-    ctx.stdout.write(stringify(rows, { bom: CSV_FORMAT.bom, record_delimiter: CSV_FORMAT.recordDelimiter }));
+    // The pack's CSV writing (RFC 4180: cells with line breaks quoted), so both read the same.
+    let out = CSV_FORMAT.bom ? '\ufeff' : '';
+    out += csvRecord(FINDINGS_HEADER.map((h) => toCell(h)));
+    for (const row of findingRows({ findings, rules })) out += csvRecord(row.map(toCell));
+    ctx.stdout.write(out);
     return;
   }
   printTable(ctx, r);
