@@ -145,7 +145,7 @@ describe.each(['one block', 'a block per event'] as const)('%s', (l) => {
       expect(large.every((l) => l.users >= 1_000_000)).toBe(true);
     });
 
-    it('baseline: mean count and rows over the earlier quarters the coverage touches', () => {
+    it('baseline: mean count and rows over the earlier quarters the coverage covers', () => {
       const q = (label: string, from: string, to: string) => ({ label, ...span(from, to) });
       load(
         [
@@ -164,6 +164,27 @@ describe.each(['one block', 'a block per event'] as const)('%s', (l) => {
       // 2025-Q3 has no coverage: it does not count. Q4: 1 export / 100 rows; Q1: 2 / 500.
       expect(r.activity.get('e@x.io')?.baseline).toEqual({ quarters: ['2025-Q4', '2026-Q1'], meanCount: 1.5, meanRows: 300 });
       expect(r.activity.get('e@x.io')?.exports.count).toBe(1);
+    });
+
+    it('a quarter the log covers only in part does not count: its missing weeks are not "no exports"', () => {
+      const q = (label: string, from: string, to: string) => ({ label, ...span(from, to) });
+      // Coverage starts ten days before 2026-Q1 ends (as after a first collect).
+      load(
+        [
+          ev({ time: '2026-03-25T00:00:00Z', kind: 'export', actor: 'e@x.io', rows: 10 }),
+          ev({ time: '2026-04-10T00:00:00Z', kind: 'export', actor: 'e@x.io', rows: 20 }),
+          ev({ time: '2026-05-10T00:00:00Z', kind: 'export', actor: 'e@x.io', rows: 30 }),
+        ],
+        span('2026-03-21', '2026-10-01'),
+      );
+      const r = t.store.activity(
+        query({
+          period: span('2026-07-01', '2026-10-01'),
+          at: '2026-10-01T00:00:00.000Z',
+          baselineQuarters: [q('2026-Q1', '2026-01-01', '2026-04-01'), q('2026-Q2', '2026-04-01', '2026-07-01')],
+        }),
+      );
+      expect(r.activity.get('e@x.io')?.baseline).toEqual({ quarters: ['2026-Q2'], meanCount: 2, meanRows: 50 });
     });
 
     it('no baseline when no earlier quarter has coverage', () => {

@@ -15,9 +15,9 @@
  * the one with the most failures, the earliest such on ties; its start and end are the times of
  * its first and last failure.
  *
- * Export baseline: over the earlier quarters the audit-log coverage touches (any overlap
- * counts the whole quarter); the mean is taken over those quarters, a member without exports
- * in one counting zero for it. No such quarter: no baseline.
+ * Export baseline: over the earlier quarters the audit-log coverage covers completely; the mean
+ * is taken over those quarters, a member without exports in one counting zero for it. No such
+ * quarter: no baseline (and no baseline test).
  */
 import type { Span } from '../domain/common.js';
 import type { RoleChange } from '../domain/events.js';
@@ -97,8 +97,12 @@ export function computeActivity(ev: EventBlocks, coverage: readonly Span[], q: A
   // Baseline quarters that count, clipped to the evaluation time.
   const counted: { label: string; lo: number; hi: number }[] = [];
   for (const bq of q.baselineQuarters.slice(-4)) {
-    if (clipSpans(coverage, bq).length === 0) continue;
     const s = toMs(bq);
+    // Only a quarter the log covers completely: a partly covered one would count the missing
+    // weeks as "no exports", lower the mean and raise false k-times-baseline findings.
+    let covered = 0;
+    for (const c of clipSpans(coverage, bq)) covered += Date.parse(c.to) - Date.parse(c.from);
+    if (covered < s.to - s.from) continue;
     counted.push({ label: bq.label, lo: s.from, hi: Math.min(s.to, limit) });
   }
   const baselineAdd = (actor: number, ts: number, rows: number): void => {
