@@ -52,6 +52,18 @@ describe('quarterly review pack and mail, end to end', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('check shows each finding\'s first-seen quarter from the archive, as the pack does', async () => {
+    const r = await cli(['check', '--config', demo.configFile, '--no-collect', '--format', 'json'], { env: {}, clock: fixedClock(NOW) });
+    expect(r.stderr).not.toContain('warning');
+    const checked = (JSON.parse(r.stdout) as { findings: { id: string; firstSeen?: string }[] }).findings;
+    const archived = new Map(
+      (JSON.parse(readFileSync(join(demo.review.pack.dir, 'findings.json'), 'utf8')) as { findings: { id: string; firstSeen?: string }[] }).findings.map((f) => [f.id, f.firstSeen]),
+    );
+    expect(checked.length).toBeGreaterThan(0);
+    for (const f of checked) expect(f.firstSeen, f.id).toBe(archived.get(f.id) ?? demo.checkPeriod);
+    expect(checked.some((f) => f.firstSeen !== undefined && f.firstSeen < demo.checkPeriod)).toBe(true);
+  });
+
   it('writes both quarters, the later compared with the earlier', () => {
     expect(demo.earlier.data.periodLabel).toBe('2026-Q2');
     expect(demo.review.data.periodLabel).toBe('2026-Q3');

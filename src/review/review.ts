@@ -14,7 +14,7 @@ import { compare, type PreviousFindings } from '../engine/compare.js';
 import { controlOutcomes } from '../engine/controls.js';
 import type { ResolvedPolicy } from '../engine/policy.js';
 import { InputError, VerificationError } from '../errors.js';
-import { listPacks, planPack, writePack, type PackInfo, type WrittenPack } from '../pack/archive.js';
+import { latestPack, listPacks, planPack, writePack, type PackInfo, type WrittenPack } from '../pack/archive.js';
 import { CSV_FILES, writeAllCsvs, type CsvName } from '../pack/csv/index.js';
 import type { CsvFileResult } from '../pack/csv/writer.js';
 import { fileInput, manifestInputsFromReview, sourceInputs, writeCanonicalJsonFile, type InputEntry } from '../pack/manifest.js';
@@ -75,8 +75,7 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
   const { snapshot, findings: evaluated } = evaluateAt({ config, store, policy, at: period.end, period });
   const previous = plan.comparedWith ? readPreviousFindings(plan.comparedWith) : undefined;
   const enabled = Object.fromEntries(RULES.map((r) => [r.meta.id, policy[r.meta.id]?.enabled ?? true]));
-  const evaluatedRules = new Set(RULES.filter((r) => enabled[r.meta.id]).map((r) => r.meta.id));
-  const { findings, changes } = compare(evaluated, previous, period.label, { evaluatedRules });
+  const { findings, changes } = compare(evaluated, previous, period.label, { evaluatedRules: evaluatedRules(policy) });
   // Stage boundaries (see memory.ts): the parsed pulls and the rules' working sets are dead here.
   releaseMemory();
   const data: ReviewData = {
@@ -158,6 +157,34 @@ function inputsOf(config: Config, sources: ReviewData['snapshot']['sources']): I
   if (config.file && config.fileHash) out.push({ kind: 'config', path: relative(config.baseDir, config.file).split(sep).join('/') || '.', ...config.fileHash });
   else if (config.file) out.push(fileInput('config', config.file, config.baseDir));
   return out;
+}
+
+/** The rules the policy switches on (a rule switched off decides nothing, so resolves nothing). */
+function evaluatedRules(policy: ResolvedPolicy): Set<string> {
+  return new Set(RULES.filter((r) => policy[r.meta.id]?.enabled ?? true).map((r) => r.meta.id));
+}
+
+/**
+ * `check`'s findings with their history: each one's first-seen quarter from the newest archived
+ * pack before `periodLabel` (a finding not in it is first seen now). An archive that cannot be
+ * read gives the findings without history and says why: check reports the current state, and
+ * `packs verify` is where the damage gets named.
+ */
+export function withHistory(config: Config, policy: ResolvedPolicy, periodLabel: string, evaluated: readonly Finding[]): { findings: Finding[]; comparedWith?: string; problem?: string } {
+  let previous: PreviousFindings | undefined;
+  let comparedWith: string | undefined;
+  let problem: string | undefined;
+  try {
+    const pack = latestPack(config.reports, { id: config.org.id, name: config.org.name }, periodLabel);
+    if (pack) {
+      previous = readPreviousFindings(pack);
+      comparedWith = pack.dirName;
+    }
+  } catch (err) {
+    problem = err instanceof Error ? err.message : String(err);
+  }
+  const { findings } = compare(evaluated, previous, periodLabel, { evaluatedRules: evaluatedRules(policy) });
+  return { findings, ...(comparedWith ? { comparedWith } : {}), ...(problem ? { problem } : {}) };
 }
 
 const previousSchema = z.object({ findings: z.array(z.looseObject({ id: z.string(), ruleId: z.string(), status: z.string() })) });

@@ -10,6 +10,7 @@ import { toCell } from '../../pack/csv/cell.js';
 import { CSV_FORMAT, csvRecord } from '../../pack/csv/writer.js';
 import { checkPeriod, endOfLocalDay, isLocalDate } from '../../period.js';
 import { evaluateAt, type Evaluation } from '../../review/evaluate-at.js';
+import { withHistory } from '../../review/review.js';
 import { RULES } from '../../rules/index.js';
 import { localDateTime } from '../../rules/lib.js';
 import type { EvidenceStore } from '../../store/types.js';
@@ -91,7 +92,11 @@ Exit 1 when an open finding is at or above --fail-on; 3 when a source could not 
         const period = checkPeriod(at, config.timezone, config.fiscalYearStartMonth);
         // Right after a collect, the moments between reading the audit log and now are not a gap.
         const trailingSlackMs = collected?.outcome === 'ok' || lastCollect ? CHECK_SLACK_MS : 0;
-        result = evaluateAt({ config, store, policy, at: at.toISOString(), period, trailingSlackMs });
+        const evaluated = evaluateAt({ config, store, policy, at: at.toISOString(), period, trailingSlackMs });
+        // First-seen quarters from the archive, as the review pack shows them.
+        const history = withHistory(config, policy, period.label, evaluated.findings);
+        if (history.problem) eprintln(ctx, `warning: first-seen quarters are not shown: ${history.problem}`);
+        result = { snapshot: evaluated.snapshot, findings: history.findings };
       } finally {
         store.close();
       }
