@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
 import { mailSchema } from '../config/schema.js';
 import type { Finding } from '../domain/findings.js';
+import { defaultPolicy, evaluate } from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { buildReviewData } from '../pack/testing/fixture.js';
 import type { ReviewData } from '../pack/types.js';
+import keyRotationOverdue from '../rules/key-rotation-overdue.js';
 import { composeProjectDigests, composeReviewMail, projectAdmins, type PackFiles } from './compose.js';
 import { buildEml } from './eml.js';
 import { mailId } from './id.js';
@@ -164,5 +166,25 @@ describe('composeProjectDigests', () => {
     expect(web.text).not.toContain('contractor-expired');
     expect(digests[1]!.message.text).toContain('* [MEDIUM] privilege-change-unapproved\n');
     expect(digests[1]!.message.text).not.toContain('collaborator-production-admin');
+  });
+
+  it('sends a key-rotation-overdue finding on a project key, as the rule reports it, to that project\'s admins only', () => {
+    const data = buildReviewData();
+    const rules = [keyRotationOverdue];
+    const evaluated = evaluate({ snapshot: data.snapshot, rules, policy: defaultPolicy(rules), exceptions: [] });
+    // The project key of iOS Production (102), and the org key, which concerns no project.
+    const findings = evaluated.filter((f) => f.subject.id === 'key-project-010' || f.subject.id === 'key-org-001');
+    expect(findings.map((f) => [f.subject.id, f.projects])).toEqual([
+      ['key-org-001', undefined],
+      ['key-project-010', ['102']],
+    ]);
+    const digests = composeProjectDigests({ data: { ...data, findings }, pack, mail, clock: fixedClock('2026-10-01T07:30:00.000Z') });
+    expect(digests.map((d) => [d.projectId, d.recipients, d.findings])).toEqual([
+      ['102', ['ben.bauer@acme.example', 'clara.bauer@acme.example', 'felix.bauer@acme.example', 'tomasz.krawczyk@contoso-analytics.example'], 1],
+    ]);
+    const text = digests[0]!.message.text;
+    expect(text).toContain('* [MEDIUM] key-rotation-overdue\n');
+    expect(text.replace(/\s+/g, ' ')).toContain('Marketing site ingestion (project API key, iOS Production (102)) was created on 2024-02-01 and never rotated');
+    expect(text).not.toContain('Org admin automation');
   });
 });

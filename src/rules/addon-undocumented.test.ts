@@ -5,6 +5,8 @@ import { checkRule, dateAgo, runRule, snapshotOf, type SnapshotInput } from './t
 interface Row {
   readonly name: string;
   readonly input: SnapshotInput;
+  /** `finding.projects` per finding (project digests), checked when given. */
+  readonly projects?: readonly (readonly string[] | undefined)[];
   readonly expect: readonly [string, string, string, string][];
 }
 
@@ -24,11 +26,13 @@ const rows: Row[] = [
       ],
     },
     expect: [['open', A, 'low', `${A} has Experiment; Govern (Data Manager) on Web Production (101) permission(s) that the access register does not approve (approved add-ons: none).`]],
+    projects: [['101']],
   },
   {
     name: 'approved add-on passes; only the unapproved one is listed',
     input: { members: [A], register: [{ email: A, addons: ['govern'] }], addons: [{ email: A, addon: 'govern' }, { email: A, addon: 'experiment' }] },
     expect: [['open', A, 'low', `${A} has Experiment permission(s) that the access register does not approve (approved add-ons: Govern).`]],
+    projects: [undefined],
   },
   {
     name: 'everything approved; Accounts add-on is out of scope',
@@ -60,6 +64,7 @@ describe('addon-undocumented', () => {
   it.each(rows)('$name', (row) => {
     const findings = runRule(rule, snapshotOf(row.input));
     expect(findings.map((f) => [f.status, f.subject.id, f.severity, f.message])).toEqual(row.expect);
+    if (row.projects) expect(findings.map((f) => f.projects)).toEqual(row.projects);
   });
 
   it('evidence lists each add-on with its source and the approved add-ons', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AddonGrant, AddonKind } from '../domain/model.js';
-import { cmp, compact, ev, evFact, findMember, isPresentMember, normEmail, registerEntry, unknownResult } from './lib.js';
+import { cmp, compact, ev, evFact, findMember, isPresentMember, normEmail, registerEntry, unknownResult, withProjects } from './lib.js';
 import { addonName, addonText, NO_REGISTER, personSubject, registerEvidence } from './support/access.js';
 import { defineRule, type RuleResult } from './types.js';
 
@@ -83,6 +83,7 @@ export default defineRule({
           ev('Approved add-ons', entry.addons.length > 0 ? entry.addons.join('; ') : 'none', 'register', entry.pulledAt),
           ...compact([member ? evFact('Account status', member.status) : undefined]),
         ],
+        ...withProjects(missing.map((a) => a.projectId)),
       });
     }
     return results;

@@ -6,6 +6,8 @@ interface Row {
   readonly name: string;
   readonly input: SnapshotInput;
   readonly options?: unknown;
+  /** `finding.projects` per finding (project digests), checked when given. */
+  readonly projects?: readonly (readonly string[] | undefined)[];
   readonly expect: readonly [string, string, string, string][];
 }
 
@@ -19,11 +21,17 @@ const rows: Row[] = [
     input: {
       members: [{ email: C, orgRole: 'admin' }, { email: V, orgRole: 'owner' }, 'm@agency.example'],
       register: [ext(C), ext(V, 'vendor', 'Vendor Inc'), ext('m@agency.example')],
+      grants: [
+        { email: C, projectId: '102', level: 'viewer' },
+        { email: C, projectId: '101', level: 'member', group: 'Agency' },
+        { email: 'm@agency.example', projectId: '103', level: 'admin' },
+      ],
     },
     expect: [
       ['open', C, 'high', `${C}, a contractor (Agency), holds the organization role Admin.`],
       ['open', V, 'high', `${V}, a vendor (Vendor Inc), holds the organization role Owner.`],
     ],
+    projects: [['101', '102'], undefined],
   },
   {
     name: 'employee admins are not collaborators; manager role is not admin',
@@ -57,6 +65,7 @@ describe('collaborator-org-admin', () => {
   it.each(rows)('$name', (row) => {
     const findings = runRule(rule, snapshotOf(row.input), { options: row.options });
     expect(findings.map((f) => [f.status, f.subject.id, f.severity, f.message])).toEqual(row.expect);
+    if (row.projects) expect(findings.map((f) => f.projects)).toEqual(row.projects);
   });
 
   it('evidence shows the role, the register row and an approving scope', () => {

@@ -9,12 +9,14 @@ import {
   formatScopeItem,
   isOrgAdminOrOwner,
   isPresentMember,
+  memberProjects,
   orgRoleOf,
   orgRoleUnknownReason,
   presentMembers,
   roleName,
   scopeCovers,
   unknownResult,
+  withProjects,
   type Undecided,
 } from './lib.js';
 import { NO_REGISTER, personSubject, registerEvidence } from './support/access.js';
@@ -93,6 +95,7 @@ export default defineRule({
           registerEvidence(entry),
           ev('Approved scope', approved ? `${formatScopeItem(approved)} (the register approves the role)` : entry.scope.length > 0 ? entry.scope.map(formatScopeItem).join('; ') : 'none', 'register', entry.pulledAt),
         ],
+        ...withProjects(memberProjects(snapshot, entry.email)),
       });
     }
     if (undecided.length > 0) results.push(unknownResult(snapshot, undecided, { reason: orgRoleUnknownReason(snapshot) }));

@@ -6,6 +6,8 @@ interface Row {
   readonly name: string;
   readonly input: SnapshotInput;
   readonly options?: unknown;
+  /** `finding.projects` per finding (project digests), checked when given. */
+  readonly projects?: readonly (readonly string[] | undefined)[];
   readonly expect: readonly [string, string, string, string][];
 }
 
@@ -31,6 +33,7 @@ const rows: Row[] = [
       ],
     },
     expect: [['open', C, 'medium', `${C}, a contractor (Agency), is Admin on 2 production project(s): Web Production (101) directly; Mobile (103) through group "Agency Admins".`]],
+    projects: [['101', '103']],
   },
   {
     name: 'admin on staging only, manager on production: nothing',
@@ -86,6 +89,7 @@ describe('collaborator-production-admin', () => {
   it.each(rows)('$name', (row) => {
     const findings = runRule(rule, snapshotOf(row.input), { options: row.options });
     expect(findings.map((f) => [f.status, f.subject.id, f.severity, f.message])).toEqual(row.expect);
+    if (row.projects) expect(findings.map((f) => f.projects)).toEqual(row.projects);
   });
 
   it('evidence names each grant, its group and why the project is production', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Grant } from '../domain/model.js';
 import { PERSON_KINDS, type PersonKind } from '../domain/model.js';
 import type { Snapshot } from '../domain/snapshot.js';
-import { cmp, ev, findMember, grantEvidence, grantsOf, grantVia, isPresentMember, presentMembers, projectLabel, unknownResult, type Undecided } from './lib.js';
+import { cmp, ev, findMember, grantEvidence, grantsOf, grantVia, isPresentMember, presentMembers, projectLabel, unknownResult, withProjects, type Undecided } from './lib.js';
 import { NO_REGISTER, personSubject, registerEvidence } from './support/access.js';
 import { defineRule, type RuleResult } from './types.js';
 
@@ -86,6 +86,7 @@ export default defineRule({
           projects: admin.map((g) => `${projectLabel(snapshot, g.projectId)} ${grantVia(g)}`).join('; '),
         },
         evidence: [...admin.map((g) => grantEvidence(snapshot, g)), ...prodReasons, registerEvidence(entry)],
+        ...withProjects(projects),
       });
     }
     if (undecided.length > 0) {

@@ -7,6 +7,8 @@ interface Row {
   readonly input: SnapshotInput;
   readonly options?: unknown;
   readonly at?: string;
+  /** `finding.projects` per finding (project digests), checked when given. */
+  readonly projects?: readonly (readonly string[] | undefined)[];
   readonly expect: readonly [string, string, string, string][];
 }
 
@@ -19,6 +21,7 @@ const rows: Row[] = [
     name: 'ended yesterday, account still active',
     input: { members: [EXT], register: [contractor(dateAgo(1))] },
     expect: [['open', EXT, 'high', msg(1, 'account active')]],
+    projects: [undefined],
   },
   {
     name: 'ends today: not passed yet',
@@ -47,6 +50,7 @@ const rows: Row[] = [
       addons: [{ email: EXT, addon: 'govern' }],
     },
     expect: [['open', EXT, 'high', msg(10, 'invitation pending, 2 project roles, 1 add-on permission', `Eve Extern <${EXT}>`)]],
+    projects: [['101', '102']],
   },
   {
     name: 'employees are not checked; vendors only when configured',
@@ -80,6 +84,7 @@ describe('contractor-expired', () => {
   it.each(rows)('$name', (row) => {
     const findings = runRule(rule, snapshotOf(row.input), { options: row.options });
     expect(findings.map((f) => [f.status, f.subject.id, f.severity, f.message])).toEqual(row.expect);
+    if (row.projects) expect(findings.map((f) => f.projects)).toEqual(row.projects);
   });
 
   it('the end date is a local day in the configured time zone', () => {

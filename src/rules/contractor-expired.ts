@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PERSON_KINDS, type PersonKind } from '../domain/model.js';
-import { cmp, datePassed, daysBetweenDates, ev, localDate, unknownResult, type Undecided } from './lib.js';
+import { cmp, datePassed, daysBetweenDates, ev, localDate, unknownResult, withProjects, type Undecided } from './lib.js';
 import { heldAccess, NO_REGISTER, personSubject, registerEvidence } from './support/access.js';
 import { defineRule, type RuleResult } from './types.js';
 
@@ -69,6 +69,7 @@ export default defineRule({
         messageId: 'expired',
         data: { member: subject.label, endDate: entry.endDate, days: daysBetweenDates(entry.endDate, today), held: access.summary },
         evidence: [registerEvidence(entry), ev('Evaluated at', snapshot.at), ...access.evidence],
+        ...withProjects(access.grants.map((g) => g.projectId)),
       });
     }
     if (undecided.length > 0) {

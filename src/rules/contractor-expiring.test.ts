@@ -6,6 +6,8 @@ interface Row {
   readonly name: string;
   readonly input: SnapshotInput;
   readonly options?: unknown;
+  /** `finding.projects` per finding (project digests), checked when given. */
+  readonly projects?: readonly (readonly string[] | undefined)[];
   readonly expect: readonly [string, string, string, string][];
 }
 
@@ -19,6 +21,21 @@ const rows: Row[] = [
     name: 'ends in 5 days',
     input: { members: [EXT], register: [contractor(dateAgo(-5))] },
     expect: [['open', EXT, 'info', msg(5, 'in 5 days')]],
+    projects: [undefined],
+  },
+  {
+    name: 'ends in 3 days with project roles: their projects are named',
+    input: {
+      members: [EXT],
+      register: [contractor(dateAgo(-3))],
+      grants: [
+        { email: EXT, projectId: '102', level: 'viewer', group: 'Agency' },
+        { email: EXT, projectId: '101', level: 'admin' },
+        { email: EXT, projectId: '101', level: 'member', group: 'Agency' },
+      ],
+    },
+    expect: [['open', EXT, 'info', msg(3, 'in 3 days', 'account active, 3 project roles')]],
+    projects: [['101', '102']],
   },
   {
     name: 'boundary: 14 days fires, 15 does not; today fires, yesterday (passed) does not',
@@ -63,6 +80,7 @@ describe('contractor-expiring', () => {
   it.each(rows)('$name', (row) => {
     const findings = runRule(rule, snapshotOf(row.input), { options: row.options });
     expect(findings.map((f) => [f.status, f.subject.id, f.severity, f.message])).toEqual(row.expect);
+    if (row.projects) expect(findings.map((f) => f.projects)).toEqual(row.projects);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PERSON_KINDS, type PersonKind } from '../domain/model.js';
-import { cmp, datePassed, daysUntil, ev, plural, unknownResult } from './lib.js';
+import { cmp, datePassed, daysUntil, ev, plural, unknownResult, withProjects } from './lib.js';
 import { heldAccess, NO_REGISTER, personSubject, registerEvidence } from './support/access.js';
 import { defineRule, type RuleResult } from './types.js';
 
@@ -58,6 +58,7 @@ export default defineRule({
           held: access.holds === 'yes' ? access.summary : 'what they hold is not fully known',
         },
         evidence: [registerEvidence(entry), ev('Days left', left), ...access.evidence],
+        ...withProjects(access.grants.map((g) => g.projectId)),
       });
     }
     return results;

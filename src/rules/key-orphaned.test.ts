@@ -7,6 +7,8 @@ interface Row {
   readonly name: string;
   readonly input: SnapshotInput;
   readonly options?: unknown;
+  /** `finding.projects` per finding (project digests), checked when given. */
+  readonly projects?: readonly (readonly string[] | undefined)[];
   readonly expect: readonly [string, string, string, string][];
 }
 
@@ -19,9 +21,10 @@ const noMemberList: SourceStatus[] = (['user-management', 'audit-logs', 'registe
 
 const rows: Row[] = [
   {
-    name: 'owner deactivated',
-    input: { members: [{ email: 'bob@acme.example', status: 'deactivated' }], register: [employee('bob@acme.example')], keys: [key('bob@acme.example')] },
-    expect: [['open', 'k1', 'high', msg('bob@acme.example', 'is deactivated in Amplitude')]],
+    name: 'owner deactivated (a project key names its project)',
+    input: { members: [{ email: 'bob@acme.example', status: 'deactivated' }], register: [employee('bob@acme.example')], keys: [{ ...key('bob@acme.example'), projectId: '101' }] },
+    expect: [['open', 'k1', 'high', msg('bob@acme.example', 'is deactivated in Amplitude', 'Braze sync (project secret key, Project 101)')]],
+    projects: [['101']],
   },
   {
     name: 'owner removed from the org and never registered (both reasons, owner matched case-insensitively)',
@@ -32,6 +35,7 @@ const rows: Row[] = [
     name: 'owner active but unregistered',
     input: { members: ['carol@acme.example'], register: [], keys: [key('carol@acme.example')] },
     expect: [['open', 'k1', 'high', msg('carol@acme.example', 'has no entry in the access register')]],
+    projects: [undefined],
   },
   {
     name: 'contractor whose end date passed yesterday; ending today does not fire',
@@ -94,6 +98,7 @@ describe('key-orphaned', () => {
   it.each(rows)('$name', (row) => {
     const findings = runRule(rule, snapshotOf(row.input), { options: row.options });
     expect(findings.map((f) => [f.status, f.subject.id, f.severity, f.message])).toEqual(row.expect);
+    if (row.projects) expect(findings.map((f) => f.projects)).toEqual(row.projects);
   });
 
   it('evidence says which condition applies and where it came from', () => {

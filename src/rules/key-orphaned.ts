@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Evidence } from '../domain/findings.js';
 import { PERSON_KINDS, type PersonKind } from '../domain/model.js';
-import { datePassed, ev, evFact, findMember, membersKnown, registerEntry, registerKnown, unknownResult, type Undecided } from './lib.js';
+import { datePassed, ev, evFact, findMember, membersKnown, registerEntry, registerKnown, unknownResult, withProjects, type Undecided } from './lib.js';
 import { accountDeactivated, inMemberList } from './support/access.js';
 import { keyEvidence, keySubject, NO_INVENTORY, sortedKeys } from './support/keys.js';
 import { defineRule, type RuleResult } from './types.js';
@@ -103,6 +103,7 @@ export default defineRule({
         messageId: 'orphaned',
         data: { key: subject.label, owner, reasons: joinAnd(reasons) },
         evidence: [...keyEvidence(key), ...evidence],
+        ...withProjects([key.projectId]),
       });
     }
     if (undecided.length > 0) results.push(unknownResult(snapshot, undecided, { reason: [...whyUnknown].sort().join('; ') }));

@@ -7,6 +7,8 @@ interface Row {
   readonly keys: readonly KeyInput[];
   readonly options?: unknown;
   readonly snapshot?: Partial<SnapshotInput>;
+  /** `finding.projects` per finding (project digests), checked when given. */
+  readonly projects?: readonly (readonly string[] | undefined)[];
   /** [status, subject id, severity, message] per finding. */
   readonly expect: readonly [string, string, string, string][];
 }
@@ -14,6 +16,7 @@ interface Row {
 const rows: Row[] = [
   {
     name: 'org key rotated exactly 90 days ago is overdue (high)',
+    projects: [undefined],
     keys: [{ id: 'org-1', label: 'Org admin key', type: 'org', rotatedOn: dateAgo(90) }],
     expect: [
       [
@@ -48,6 +51,7 @@ const rows: Row[] = [
     name: 'never-rotated project key measured from creation (medium), with project in the label',
     keys: [{ id: 'pk-1', label: 'Web SDK', type: 'project', projectId: '101', createdOn: dateAgo(400) }],
     snapshot: { projects: [{ id: '101', name: 'Web Production' }] },
+    projects: [['101']],
     expect: [
       [
         'open',
@@ -110,6 +114,7 @@ describe('key-rotation-overdue', () => {
   it.each(rows)('$name', (row) => {
     const findings = runRule(rule, snapshotOf({ keys: row.keys, ...row.snapshot }), { options: row.options });
     expect(findings.map((f) => [f.status, f.subject.id, f.severity, f.message])).toEqual(row.expect);
+    if (row.projects) expect(findings.map((f) => f.projects)).toEqual(row.projects);
   });
 
   it('counts local days in the configured time zone', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { KeyType } from '../domain/model.js';
-import { ev, plural, unknownResult, type Undecided } from './lib.js';
+import { ev, plural, unknownResult, withProjects, type Undecided } from './lib.js';
 import { addDays, daysSince, KEY_TYPE_NAMES, NO_INVENTORY, keyEvidence, keySubject, sortedKeys } from './support/keys.js';
 import { defineRule, type RuleResult } from './types.js';
 
@@ -105,6 +105,7 @@ export default defineRule({
           ev('Rotation due', dueOn),
         ],
         severity: overdue ? (HIGH_RISK.includes(key.type) ? 'high' : 'medium') : 'info',
+        ...withProjects([key.projectId]),
       });
     }
     if (undecided.length > 0) results.push(unknownResult(snapshot, undecided, { reason: 'the inventory does not say when they were created or rotated' }));

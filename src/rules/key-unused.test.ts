@@ -7,6 +7,8 @@ interface Row {
   readonly keys: readonly KeyInput[];
   readonly options?: unknown;
   readonly snapshot?: Partial<SnapshotInput>;
+  /** `finding.projects` per finding (project digests), checked when given. */
+  readonly projects?: readonly (readonly string[] | undefined)[];
   readonly expect: readonly [string, string, string, string][];
 }
 
@@ -21,6 +23,7 @@ const rows: Row[] = [
       { id: 'k89', label: 'Recent', type: 'project', lastUsedOn: dateAgo(89) },
     ],
     expect: [['open', 'k90', 'low', msg('Old (project API key, Project 5)', 90)]],
+    projects: [['5']],
   },
   {
     name: 'long unused secret key; used yesterday does not fire',
@@ -35,6 +38,7 @@ const rows: Row[] = [
     keys: [{ id: 'k', label: 'K', type: 'org', lastUsedOn: dateAgo(30) }],
     options: { days: 30 },
     expect: [['open', 'k', 'low', msg('K (organization API key)', 30, 30)]],
+    projects: [undefined],
   },
   {
     name: 'blank last_used_on is unknown, even for an old key',
@@ -54,6 +58,7 @@ describe('key-unused', () => {
   it.each(rows)('$name', (row) => {
     const findings = runRule(rule, snapshotOf({ keys: row.keys, ...row.snapshot }), { options: row.options });
     expect(findings.map((f) => [f.status, f.subject.id, f.severity, f.message])).toEqual(row.expect);
+    if (row.projects) expect(findings.map((f) => f.projects)).toEqual(row.projects);
   });
 
   it('evidence gives the dates and the limit', () => {

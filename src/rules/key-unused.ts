@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ev, unknownResult, type Undecided } from './lib.js';
+import { ev, unknownResult, withProjects, type Undecided } from './lib.js';
 import { daysSince, keyEvidence, keySubject, NO_INVENTORY, sortedKeys } from './support/keys.js';
 import { defineRule, type RuleResult } from './types.js';
 
@@ -51,6 +51,7 @@ export default defineRule({
         messageId: 'unused',
         data: { key: subject.label, lastUsed: key.lastUsedOn, days: age, limit: days },
         evidence: [...keyEvidence(key), ev('Days since last use', age), ev('Limit', `${days} days`)],
+        ...withProjects([key.projectId]),
       });
     }
     if (undecided.length > 0) {

@@ -582,3 +582,12 @@ export function localDateTime(instant: Instant, tz: string): string {
 export function memberProjects(snapshot: Snapshot, email: string): string[] {
   return [...new Set(grantsOf(snapshot, email).map((g) => g.projectId))].sort(cmp);
 }
+
+/**
+ * `{ projects }` with the given project ids sorted and unique, or `{}` when there are none, to
+ * spread into a RuleResult: a result that concerns no project stays out of every project digest.
+ */
+export function withProjects(ids: Iterable<string | undefined>): { readonly projects?: readonly string[] } {
+  const unique = [...new Set([...ids].filter((id): id is string => id !== undefined && id !== ''))].sort(cmp);
+  return unique.length > 0 ? { projects: unique } : {};
+}

@@ -5,6 +5,8 @@ import { checkRule, dateAgo, runRule, snapshotOf, type RegisterInput, type Snaps
 interface Row {
   readonly name: string;
   readonly input: SnapshotInput;
+  /** `finding.projects` per finding (project digests), checked when given. */
+  readonly projects?: readonly (readonly string[] | undefined)[];
   readonly expect: readonly [string, string, string, string][];
 }
 
@@ -23,6 +25,7 @@ const rows: Row[] = [
     name: 'org admin elevation overdue, still admin',
     input: { members: [{ email: A, orgRole: 'admin' }], register: [elevated('admin', 3)] },
     expect: [['open', A, 'high', msg('organization Admin', 3, 'the organization role Admin')]],
+    projects: [undefined],
   },
   {
     name: 'a higher role counts: elevated to admin, now owner',
@@ -54,6 +57,7 @@ const rows: Row[] = [
       ],
     },
     expect: [['open', A, 'high', msg('Admin on Web Production (101)', 10, 'Admin on Web Production (101) through group "Release Admins"')]],
+    projects: [['101']],
   },
   {
     name: 'project elevation reverted to manager on that project (admin elsewhere does not count)',
@@ -99,6 +103,7 @@ describe('temporary-elevation-overdue', () => {
   it.each(rows)('$name', (row) => {
     const findings = runRule(rule, snapshotOf(row.input));
     expect(findings.map((f) => [f.status, f.subject.id, f.severity, f.message])).toEqual(row.expect);
+    if (row.projects) expect(findings.map((f) => f.projects)).toEqual(row.projects);
   });
 
   it('project roles unknown → unknown; `*` means any project', () => {

@@ -23,6 +23,7 @@ import {
   roleName,
   scopeCovers,
   unknownResult,
+  withProjects,
   type Undecided,
 } from './lib.js';
 import { accountDeactivated, NO_REGISTER, personSubject, registerEvidence } from './support/access.js';
@@ -35,7 +36,7 @@ const ORG_ELEVATIONS = ['member', 'manager', 'admin', 'owner'];
 type Outcome =
   | { readonly held: false }
   | { readonly held: 'unknown'; readonly why: string; readonly reason?: string }
-  | { readonly held: true; readonly what: string; readonly evidence: readonly Evidence[] };
+  | { readonly held: true; readonly what: string; readonly evidence: readonly Evidence[]; readonly projects: readonly string[] };
 
 function isOrgElevation(entry: RegisterEntry): boolean {
   const p = entry.elevation?.project?.trim().toLowerCase();
@@ -58,7 +59,7 @@ function stillHeld(snapshot: Snapshot, entry: RegisterEntry): Outcome {
     if (role === undefined) return { held: 'unknown', why: 'organization role unknown', reason: `organization role unknown (${orgRoleUnknownReason(snapshot)})` };
     if (!scopeCovers(snapshot, [{ project: 'org', role }], { kind: 'org', role: wanted })) return { held: false };
     const fact = evFact('Organization role', member.orgRole, roleName);
-    return { held: true, what: `the organization role ${roleName(role)}`, evidence: fact ? [fact] : [] };
+    return { held: true, what: `the organization role ${roleName(role)}`, evidence: fact ? [fact] : [], projects: [] };
   }
 
   if (!(ROLE_LEVELS as readonly string[]).includes(wanted)) return { held: 'unknown', why: `"${elevation.role}" is not a project role level` };
@@ -80,6 +81,7 @@ function stillHeld(snapshot: Snapshot, entry: RegisterEntry): Outcome {
     held: true,
     what: held.map((g) => `${g.roleName} on ${projectLabel(snapshot, g.projectId)} ${grantVia(g)}`).join('; '),
     evidence: held.map((g) => grantEvidence(snapshot, g)),
+    projects: held.map((g) => g.projectId),
   };
 }
 
@@ -149,6 +151,7 @@ export default defineRule({
           ev('Evaluated at', snapshot.at),
           ...outcome.evidence,
         ],
+        ...withProjects(outcome.projects),
       });
     }
     if (undecided.length > 0) results.push(unknownResult(snapshot, undecided, { reason: [...why].sort().join('; ') }));
