@@ -71,6 +71,8 @@ describe('no secret is logged or stored', () => {
     runs.push(await cli(['check', '--config', cfg, '--no-collect', '--format', 'csv'], { env, clock }));
     clock.set('2027-01-02T09:00:00.000Z');
     runs.push(await cli(['review', '--config', cfg, '--period', '2026-Q4'], { env, clock }));
+    // The run table carries error texts (the 401 above): scanned too.
+    runs.push(await cli(['runs', '--config', cfg], { env, clock }));
   });
 
   afterAll(async () => {
@@ -84,6 +86,9 @@ describe('no secret is logged or stored', () => {
     expect(runs[1]!.stdout + runs[1]!.stderr).toMatch(/AMPLITUDE_ORG_API_KEY|401|authentication/i);
     expect(runs[4]!.stdout).toContain('review 2026-Q4');
     expect(runs[2]!.stdout).toContain('key-');
+    // A review by command is recorded like the daemon's.
+    expect(runs[5]!.stdout).toMatch(/review\s.*ok\s+2026-Q4: \d+ open findings/);
+    expect(runs[5]!.stdout).toMatch(/collect\s.*partial\s+user-management/);
   });
 
   it('no credential or raw key in stdout or stderr (debug logs included)', () => {

@@ -33,8 +33,16 @@ store (run \`ampaudit collect\` regularly so it holds the whole quarter). The pa
       const signingKey = signingKeyFromEnv(ctx.env);
       const result: ReviewResult = await underRunLock(config, 'review', ctx.clock, async () => {
         const store = openAppStore(config);
+        // Recorded like the daemon's reviews, so `ampaudit runs` lists what was done by hand too.
+        const runId = store.startRun('review', ctx.clock.now());
         try {
-          return await runReview({ config, store, clock: ctx.clock, policy, ...(opts.period ? { period: opts.period } : {}), ...(signingKey ? { signingKey } : {}) });
+          const r = await runReview({ config, store, clock: ctx.clock, policy, ...(opts.period ? { period: opts.period } : {}), ...(signingKey ? { signingKey } : {}) });
+          const open = r.data.findings.filter((f) => f.status === 'open').length;
+          store.finishRun(runId, ctx.clock.now(), 'ok', { summary: { text: `${r.pack.dirName}: ${open} open findings`, trigger: 'command', details: { pack: r.pack.dir } } });
+          return r;
+        } catch (err) {
+          store.finishRun(runId, ctx.clock.now(), 'failed', { error: err instanceof Error ? err.message : String(err), summary: { trigger: 'command' } });
+          throw err;
         } finally {
           store.close();
         }
