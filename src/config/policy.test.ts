@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { parseConfigText } from './load.js';
 import { resolvePolicy, type PolicyRule } from './policy.js';
+import dormantNotice from '../rules/dormant-account-notice.js';
 
 const dormant: PolicyRule = {
   meta: {
@@ -127,5 +128,23 @@ describe('resolvePolicy', () => {
   it('names places by key path when the config has no file', () => {
     const e = inputError(() => resolvePolicy({ policy: { production: { projects: [], namePattern: 'prod' }, customRoles: {}, 'dormant-account': { days: 'x' } } }, RULES));
     expect(e.message).toBe('policy.dormant-account.days: expected a whole number of days ≥ 1, got "x" (see `ampaudit rules explain dormant-account` for its options)');
+  });
+
+  describe('the dormancy notice follows dormant-account', () => {
+    const rules = [dormant, dormantNotice as unknown as PolicyRule];
+    const notice = (yaml: string) => resolvePolicy(load(yaml), rules)['dormant-account-notice']?.options;
+
+    it('takes dormantDays from dormant-account.days when it is left out', () => {
+      expect(notice('  dormant-account: { days: 90 }\n')).toEqual({ days: 30, dormantDays: 90 });
+      expect(notice('  dormant-account: { days: 45 }\n  dormant-account-notice: { days: 20 }\n')).toEqual({ days: 20, dormantDays: 45 });
+    });
+
+    it('refuses a dormantDays that differs, and a notice that would not come before dormancy', () => {
+      const differs = inputError(() => notice('  dormant-account: { days: 30 }\n  dormant-account-notice: { dormantDays: 60, days: 20 }\n'));
+      expect(differs.where.field).toBe('policy.dormant-account-notice.dormantDays');
+      expect(differs.problem).toBe('`dormantDays` is 60 but `policy.dormant-account.days` is 30: members between the two would be reported by both rules, or by neither');
+      const late = inputError(() => notice('  dormant-account: { days: 30 }\n'));
+      expect(late.where.field).toBe('policy.dormant-account-notice.days');
+    });
   });
 });

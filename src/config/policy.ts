@@ -32,6 +32,20 @@ function ruleDocsHint(id: string): string {
 }
 
 /**
+ * Options that must agree across rules. Left out, the option follows the other rule's (which the
+ * sorted registry resolves first); set to another value, it is a configuration error.
+ */
+const LINKED: readonly { rule: string; option: string; from: string; fromOption: string; why: string }[] = [
+  {
+    rule: 'dormant-account-notice',
+    option: 'dormantDays',
+    from: 'dormant-account',
+    fromOption: 'days',
+    why: 'members between the two would be reported by both rules, or by neither',
+  },
+];
+
+/**
  * Per rule id: enabled, severity and options. Throws one InputError listing every bad entry:
  * unknown rule ids (with "did you mean"), bad `enabled`/`severity`, unknown or invalid options.
  */
@@ -121,6 +135,20 @@ export function resolvePolicy(
               target: 'key',
             },
       );
+    }
+    for (const link of LINKED.filter((l) => l.rule === id)) {
+      const source = (out[link.from]?.options as Record<string, unknown> | undefined)?.[link.fromOption];
+      if (source === undefined) continue;
+      if (optionsInput[link.option] === undefined) optionsInput[link.option] = source;
+      else if (optionsInput[link.option] !== source) {
+        entryOk = false;
+        problems.push({
+          path: ['policy', id, link.option],
+          problem: `\`${link.option}\` is ${describeGot(optionsInput[link.option])} but \`policy.${link.from}.${link.fromOption}\` is ${describeGot(source)}: ${link.why}`,
+          hint: `make them equal, or leave \`${link.option}\` out to follow ${link.from}`,
+          target: 'value',
+        });
+      }
     }
     const parsed = rule.meta.options.safeParse(optionsInput);
     if (!parsed.success) {

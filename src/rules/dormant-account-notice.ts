@@ -11,9 +11,9 @@ const options = z
       .int()
       .min(1)
       .default(60)
-      .describe('Where dormancy starts; keep it equal to dormant-account.days (members at or past it are left to dormant-account)'),
+      .describe('Where dormancy starts; follows dormant-account.days when left out, and must equal it when set (members at or past it are left to dormant-account)'),
   })
-  .refine((o) => o.days < o.dormantDays, { message: 'days must be smaller than dormantDays', path: ['days'] });
+  .refine((o) => o.days < o.dormantDays, { message: 'days must be smaller than dormantDays (which follows policy.dormant-account.days unless set): the notice comes before dormancy', path: ['days'] });
 
 export default defineRule({
   meta: {
