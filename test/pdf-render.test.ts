@@ -335,6 +335,31 @@ describe('renderPdf: first review', () => {
   });
 });
 
+describe('renderPdf: an exception approved after the evaluation time', () => {
+  it('is not in force, says "not yet approved at" the evaluation time, and shows its finding open', async () => {
+    const base = buildReviewData();
+    const s = base.snapshot;
+    const unused = base.findings.find((f) => f.ruleId === 'key-unused');
+    expect(unused?.status).toBe('open');
+    const late = { rule: 'key-unused', subject: unused!.subject.id, reason: 'Disaster-recovery export token', approvedBy: 'anna.schmidt@acme.example', approvedOn: '2026-10-26', ticket: 'SEC-231', expires: '2027-04-24', line: 30 };
+    const data: ReviewData = { ...base, snapshot: { ...s, exceptions: [...(s.exceptions ?? []), late] } };
+    const pdf = join(dir, 'late-exception.pdf');
+    await renderPdf(data, [], pdf);
+    // After the cover (its contents name the sections too).
+    const text = pagesOf(pdf).slice(1).join('\n');
+    const section = text.slice(text.indexOf('\nExceptions in force\n'), text.indexOf('\nControls\n'));
+    // The evaluation time is 2026-10-01 00:00 Berlin (the end of 2026-Q3).
+    expectText(section, '5 exceptions in the exceptions file: 2 in force (1 expiring within 30 days), 2 expired and 1 not yet approved at 2026-10-01 00:00.');
+    expectText(section, 'An exception approved after the evaluation time does not apply to this review.');
+    expectText(section, `${unused!.subject.id} 1 finding open`);
+    expectText(section, 'not yet approved at 2026-10-01 00:00; expires 2027-04-24');
+    expect(squash(section)).not.toContain(squash(`${unused!.subject.id} no current finding`));
+    // The excepted key finding (named by inventory id) applies; the expired one's finding is open again.
+    expectText(section, 'applies to 1 finding');
+    expect(squash(section).match(/1findingopen/g)?.length).toBe(3);
+  });
+});
+
 describe('renderPdf: a 50k-member org with 5k findings', () => {
   it(
     'stays readable: capped lists pointing to the CSVs, repeated table headers, a bounded page count',

@@ -3,14 +3,15 @@
  * the evaluation time is the snapshot's (or `at`).
  */
 import { createHash } from 'node:crypto';
-import type { Instant, LocalDate, Severity } from '../domain/common.js';
+import type { Instant, Severity } from '../domain/common.js';
 import { severityRank } from '../domain/common.js';
 import type { AppliedException, Finding, Subject } from '../domain/findings.js';
 import type { ExceptionEntry } from '../domain/model.js';
 import type { Snapshot } from '../domain/snapshot.js';
 import { InputError } from '../errors.js';
-import { cmp, datePassed, localDate, normEmail } from '../rules/lib.js';
+import { cmp, normEmail } from '../rules/lib.js';
 import type { AnyRule, RuleResult } from '../rules/types.js';
+import { exceptionNames, exceptionStanding } from './exceptions.js';
 import type { ResolvedPolicy, RulePolicy } from './policy.js';
 
 export type { ResolvedPolicy, RulePolicy } from './policy.js';
@@ -97,13 +98,7 @@ function indexExceptions(exceptions: readonly ExceptionEntry[]): ExceptionIndex 
 function matchingExceptions(idx: ExceptionIndex, ruleId: string, subject: Subject, instance: string | undefined, snapshot: Snapshot): ExceptionEntry[] {
   const bySubject = idx.get(ruleId);
   if (!bySubject) return [];
-  const names = new Set([normEmail(subject.id)]);
-  if (instance !== undefined) names.add(normEmail(instance));
-  if (subject.kind === 'key') {
-    const key = snapshot.keys?.find((k) => k.ref === subject.id);
-    if (key) for (const x of [key.id, key.ref, key.fingerprint]) names.add(normEmail(x));
-  }
-  return [...names].flatMap((n) => bySubject.get(n) ?? []);
+  return [...exceptionNames(subject, instance, snapshot.keys)].flatMap((n) => bySubject.get(n) ?? []);
 }
 
 /**
@@ -115,11 +110,11 @@ function pickException(
   at: Instant,
   tz: string,
 ): { entry: ExceptionEntry; expired: boolean } | undefined {
-  const today: LocalDate = localDate(at, tz);
   let best: { entry: ExceptionEntry; expired: boolean } | undefined;
   for (const entry of candidates) {
-    if (entry.approvedOn > today) continue;
-    const expired = datePassed(entry.expires, at, tz);
+    const standing = exceptionStanding(entry, at, tz);
+    if (standing === 'not-yet-approved') continue;
+    const expired = standing === 'expired';
     if (!best) best = { entry, expired };
     else if (best.expired && !expired) best = { entry, expired };
     else if (best.expired === expired && entry.expires > best.entry.expires) best = { entry, expired };

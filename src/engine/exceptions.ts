@@ -3,8 +3,43 @@
  * rule and expire at most a year after its approval (SPEC §11). The file parser checks the shape;
  * this checks what needs the registry.
  */
-import type { ExceptionEntry } from '../domain/model.js';
+import type { Instant } from '../domain/common.js';
+import type { Subject } from '../domain/findings.js';
+import type { ApiKey, ExceptionEntry } from '../domain/model.js';
 import { InputError } from '../errors.js';
+import { datePassed, localDate, normEmail } from '../rules/lib.js';
+
+/**
+ * Where an exception stands at an evaluation time. The one rule `evaluate` applies, shared with
+ * the review pack so the pack never calls "in force" an exception the findings did not apply:
+ * an exception approved after the local evaluation date does not apply yet; it applies through
+ * its expiry date (inclusive) and has expired from the day after.
+ */
+export type ExceptionStanding = 'not-yet-approved' | 'in-force' | 'expired';
+
+export function exceptionStanding(e: Pick<ExceptionEntry, 'approvedOn' | 'expires'>, at: Instant, tz: string): ExceptionStanding {
+  if (e.approvedOn > localDate(at, tz)) return 'not-yet-approved';
+  return datePassed(e.expires, at, tz) ? 'expired' : 'in-force';
+}
+
+/**
+ * The names an exception's `subject` may use for a finding (normalized like `normEmail`): the
+ * subject id, the result's instance (e.g. `event:…`), and for keys the inventory id, ref or
+ * fingerprint.
+ */
+export function exceptionNames(
+  subject: Pick<Subject, 'kind' | 'id'>,
+  instance: string | undefined,
+  keys: readonly Pick<ApiKey, 'id' | 'ref' | 'fingerprint'>[] | undefined,
+): Set<string> {
+  const names = new Set([normEmail(subject.id)]);
+  if (instance !== undefined) names.add(normEmail(instance));
+  if (subject.kind === 'key') {
+    const key = keys?.find((k) => k.ref === subject.id);
+    if (key) for (const x of [key.id, key.ref, key.fingerprint]) names.add(normEmail(x));
+  }
+  return names;
+}
 
 function addYear(date: string): string {
   const y = Number(date.slice(0, 4)) + 1;

@@ -294,6 +294,31 @@ describe('pack CSVs from ReviewData', () => {
     });
   });
 
+  it('does not count an exception approved after the evaluation time as in force (as the engine does not apply it)', async () => {
+    const base = sampleReviewData();
+    const s = base.snapshot;
+    const data = sampleReviewData({
+      snapshot: {
+        ...s,
+        exceptions: [
+          ...(s.exceptions ?? []),
+          // The open f-key-1 finding's key, named by its inventory ref; approved after 2026-10-01 00:00 Berlin.
+          { rule: 'key-rotation-overdue', subject: 'key-1a2b3c4d5e6f', reason: 'DR token', approvedBy: 'ciso@acme.example', approvedOn: '2026-10-26', ticket: 'SEC-231', expires: '2027-04-24', line: 15 },
+          // Approved on the local evaluation date itself: applies, like the engine.
+          { rule: 'dormant-account', subject: 'BOB@acme.example', reason: 'r', approvedBy: 'ciso@acme.example', approvedOn: '2026-10-01', expires: '2026-12-31', line: 22 },
+        ],
+      },
+    });
+    await writeAllCsvs(data, dir);
+    expect(readAll().exceptions.slice(1).map((r) => [r[0], r[4], r[7], r[8], r[9]])).toEqual([
+      ['dormant-account', '2026-07-01', 'no', '1', '3'],
+      ['key-rotation-overdue', '2026-01-01', 'yes', '0', '9'],
+      ['key-rotation-overdue', '2026-10-26', 'not yet approved at 2026-09-30T22:00:00.000Z', '0', '15'],
+      // In force, but the finding is excepted by the entry on line 3, not by this one.
+      ['dormant-account', '2026-10-01', 'no', '0', '22'],
+    ]);
+  });
+
   it('never writes a key id that looks like a secret, only its ref and fingerprint', async () => {
     await writeAllCsvs(sampleReviewData(), dir);
     for (const file of Object.values(CSV_FILES)) {

@@ -1,6 +1,15 @@
-/** exceptions.csv: the accepted risks from the exceptions file, whether in force, and what they cover. */
+/**
+ * exceptions.csv: the accepted risks from the exceptions file, whether in force, and what they
+ * cover. Whether an exception applies is the engine's rule (see exception-status.ts).
+ *
+ * `expired`: `no` (in force), `yes` (expired: an exception runs through its expiry date,
+ * inclusive), `not yet approved at <evaluation instant, ISO UTC>` (approved_on is after the
+ * evaluation date, so the exception does not apply to this review), or `unknown` (a date, the
+ * evaluation time or the time zone is malformed). `findings_covered`: the findings this entry excepts (0 unless it is in force).
+ */
+import { exceptionStatuses } from '../exception-status.js';
 import type { ReviewData } from '../types.js';
-import { UNKNOWN, localDate, unknownRow, type CellValue } from './cell.js';
+import { UNKNOWN, unknownRow, type CellValue } from './cell.js';
 import { writeCsv, type CsvFileResult } from './writer.js';
 
 export const EXCEPTIONS_HEADER = [
@@ -22,11 +31,9 @@ export function* exceptionRows(data: ReviewData): Generator<CellValue[]> {
     yield unknownRow(EXCEPTIONS_HEADER.length);
     return;
   }
-  const asOf = localDate(s.at, s.timezone);
-  for (const x of s.exceptions) {
-    const covered = data.findings.filter(
-      (f) => f.exception && f.ruleId === x.rule && f.subject.id.toLowerCase() === x.subject.toLowerCase(),
-    ).length;
+  const statuses = exceptionStatuses(data) ?? [];
+  for (const { entry: x, standing, covered } of statuses) {
+    const expired = standing === 'unknown' ? UNKNOWN : standing === 'not-yet-approved' ? `not yet approved at ${s.at}` : standing === 'expired';
     yield [
       x.rule,
       x.subject,
@@ -35,8 +42,7 @@ export function* exceptionRows(data: ReviewData): Generator<CellValue[]> {
       x.approvedOn,
       x.ticket,
       x.expires,
-      // An exception runs through its expiry date (inclusive), like the rules apply it.
-      asOf && /^\d{4}-\d{2}-\d{2}$/.test(x.expires) ? x.expires < asOf : UNKNOWN,
+      expired,
       covered,
       x.line,
     ];

@@ -1,13 +1,31 @@
-/** Exceptions in force: accepted risks with reason, approver, ticket and expiry; expired ones marked. */
-import type { ExceptionEntry } from '../../../domain/model.js';
+/**
+ * Exceptions in force: accepted risks with reason, approver, ticket and expiry; expired ones and
+ * ones approved after the evaluation time marked. Whether an exception applies is the engine's
+ * rule (see exception-status.ts), so this section agrees with the findings.
+ */
+import type { Finding } from '../../../domain/findings.js';
 import { calendarDaysBetween } from '../../../period.js';
-import { clean, clip, localDate, num, plural } from '../format.js';
+import { exceptionStatuses, type ExceptionStatus } from '../../exception-status.js';
+import { clean, clip, dateTime, localDate, num, plural } from '../format.js';
 import { CAPS, moreNote, safeSubject } from '../model.js';
 import { table, type Cell } from '../table.js';
 import { COLOR, SIZE } from '../theme.js';
 import type { SectionContext } from './context.js';
 
 const SOON_DAYS = 30;
+
+/** What the entry's findings are now: the ones it excepts, else their own status. */
+function findingNote(x: ExceptionStatus): string {
+  if (x.findings.length === 0) return 'no current finding';
+  const others = (status: Finding['status']): number => x.findings.filter((f) => f.status === status).length - (status === 'excepted' ? x.covered : 0);
+  const parts: string[] = [];
+  if (x.covered > 0) parts.push(`applies to ${plural(x.covered, 'finding')}`);
+  const open = others('open');
+  if (open > 0) parts.push(`${plural(open, 'finding')} open`);
+  const elsewhere = others('excepted');
+  if (elsewhere > 0) parts.push(`${plural(elsewhere, 'finding')} excepted by another entry`);
+  return parts.join('; ');
+}
 
 export function renderExceptions(ctx: SectionContext): void {
   const { w, data, tz } = ctx;
@@ -18,23 +36,24 @@ export function renderExceptions(ctx: SectionContext): void {
     return;
   }
   const today = localDate(s.at, tz);
+  const evaluatedAt = dateTime(s.at, tz);
   const keys = s.keys;
-  const subjectKey = (subject: string): string => {
-    const k = keys?.find((x) => x.id === subject || x.ref === subject);
-    return (k ? k.ref : subject).toLowerCase();
-  };
-  const matched = new Map<string, number>();
-  for (const f of data.findings) {
-    if (!f.exception) continue;
-    const key = `${f.ruleId}\u0000${subjectKey(f.subject.id)}`;
-    matched.set(key, (matched.get(key) ?? 0) + 1);
-  }
-  const state = (e: ExceptionEntry): 0 | 1 | 2 => (e.expires < today ? 0 : (calendarDaysBetween(today, e.expires) ?? 99) <= SOON_DAYS ? 1 : 2);
-  const list = [...s.exceptions].sort((a, b) => state(a) - state(b) || a.expires.localeCompare(b.expires) || a.rule.localeCompare(b.rule));
-  const expired = list.filter((e) => state(e) === 0).length;
-  const soon = list.filter((e) => state(e) === 1).length;
+  // 0 expired, 1 in force and expiring soon, 2 in force, 3 not yet approved at the evaluation time.
+  const state = (x: ExceptionStatus): 0 | 1 | 2 | 3 =>
+    x.standing === 'not-yet-approved' ? 3 : x.standing === 'expired' ? 0 : (calendarDaysBetween(today, x.entry.expires) ?? 99) <= SOON_DAYS ? 1 : 2;
+  const list = [...(exceptionStatuses(data) ?? [])].sort(
+    (a, b) => state(a) - state(b) || a.entry.expires.localeCompare(b.entry.expires) || a.entry.rule.localeCompare(b.entry.rule),
+  );
+  const expired = list.filter((x) => state(x) === 0).length;
+  const soon = list.filter((x) => state(x) === 1).length;
+  const pending = list.filter((x) => state(x) === 3).length;
+  const counts =
+    pending === 0
+      ? `${num(list.length - expired)} in force (${num(soon)} expiring within ${SOON_DAYS} days) and ${num(expired)} expired`
+      : `${num(list.length - expired - pending)} in force (${num(soon)} expiring within ${SOON_DAYS} days), ${num(expired)} expired and ${num(pending)} not yet approved at ${evaluatedAt}`;
+  const pendingNote = pending === 0 ? '' : ' An exception approved after the evaluation time does not apply to this review.';
   w.paragraph(
-    `${plural(list.length, 'exception')} in the exceptions file: ${num(list.length - expired)} in force (${num(soon)} expiring within ${SOON_DAYS} days) and ${num(expired)} expired. An expired exception no longer applies: its finding is open again and says so.`,
+    `${plural(list.length, 'exception')} in the exceptions file: ${counts}. An expired exception no longer applies: its finding is open again and says so.${pendingNote}`,
     { size: SIZE.small + 0.5, color: COLOR.muted, gapAfter: 8 },
   );
   const shown = list.slice(0, CAPS.exceptions);
@@ -48,17 +67,21 @@ export function renderExceptions(ctx: SectionContext): void {
       { header: 'Ticket', width: 9 },
       { header: 'Expires', width: 15 },
     ],
-    shown.map((e): Cell[] => {
-      const st = state(e);
-      const n = matched.get(`${e.rule}\u0000${subjectKey(e.subject)}`) ?? 0;
+    shown.map((x): Cell[] => {
+      const e = x.entry;
+      const st = state(x);
       const left = calendarDaysBetween(today, e.expires) ?? 0;
+      let expiry: Cell = { text: clean(e.expires), bold: st === 1, sub: `in ${plural(left, 'day')}` };
+      if (st === 3) expiry = { text: 'not yet approved', bold: true, sub: `at ${evaluatedAt}; expires ${clean(e.expires)}` };
+      else if (x.standing === 'unknown') expiry = { text: clean(e.expires), sub: 'not a calendar date' };
+      else if (st === 0) expiry = { text: `EXPIRED ${clean(e.expires)}`, bold: true, sub: `${plural(-left, 'day')} ago` };
       return [
         { text: clean(e.rule), mono: true },
-        { text: clean(safeSubject(e.subject, keys)), sub: n > 0 ? `applies to ${plural(n, 'finding')}` : 'no current finding' },
+        { text: clean(safeSubject(e.subject, keys)), sub: findingNote(x) },
         clip(clean(e.reason), 300),
         { text: clean(e.approvedBy), sub: `on ${clean(e.approvedOn)}` },
         clean(e.ticket ?? '—'),
-        st === 0 ? { text: `EXPIRED ${clean(e.expires)}`, bold: true, sub: `${plural(-left, 'day')} ago` } : { text: clean(e.expires), bold: st === 1, sub: `in ${plural(left, 'day')}` },
+        expiry,
       ];
     }),
     { empty: 'The exceptions file is empty.' },
