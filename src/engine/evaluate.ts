@@ -51,6 +51,19 @@ export function renderMessage(template: string, data: Readonly<Record<string, st
   });
 }
 
+/**
+ * A rule's title with its `{option}` placeholders filled from the policy's options (defaults when
+ * none are given), so a pack made with `dormant-account: { days: 30 }` says "30 days", not the
+ * default's 60. Only top-level number and string options can appear in a title.
+ */
+export function ruleTitle(rule: Pick<AnyRule, 'meta'>, options?: unknown): string {
+  const parsed = rule.meta.options.safeParse(options ?? {});
+  const values = (parsed.success && parsed.data !== null && typeof parsed.data === 'object' ? parsed.data : {}) as Record<string, unknown>;
+  const data: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(values)) if (typeof v === 'number' || typeof v === 'string') data[k] = v;
+  return renderMessage(rule.meta.title, data, `${rule.meta.id}: title`);
+}
+
 /** The placeholder names of a template. */
 export function placeholders(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);

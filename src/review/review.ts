@@ -12,6 +12,7 @@ import { SEVERITIES, type Severity } from '../domain/common.js';
 import type { Finding } from '../domain/findings.js';
 import { compare, type PreviousFindings } from '../engine/compare.js';
 import { controlOutcomes } from '../engine/controls.js';
+import { ruleTitle } from '../engine/evaluate.js';
 import type { ResolvedPolicy } from '../engine/policy.js';
 import { InputError, VerificationError } from '../errors.js';
 import { latestPack, listPacks, planPack, writePack, type PackInfo, type WrittenPack } from '../pack/archive.js';
@@ -100,7 +101,7 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
     controls: controlOutcomes(findings, enabled),
     rules: RULES.map((r) => ({
       id: r.meta.id,
-      title: r.meta.title,
+      title: ruleTitle(r, policy[r.meta.id]?.options),
       severity: policy[r.meta.id]?.severity ?? r.meta.severity,
       description: r.meta.description,
       risk: r.meta.risk,

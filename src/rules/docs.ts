@@ -3,6 +3,7 @@
  * The table sits between `<!-- rules:start -->` and `<!-- rules:end -->`; `write-docs.ts`
  * rewrites it and `docs.test.ts` fails when it is stale.
  */
+import { ruleTitle } from '../engine/evaluate.js';
 import { controlIdsFor } from './controls.js';
 import { defaultOptionsText } from './explain.js';
 import type { AnyRule } from './types.js';
@@ -23,7 +24,7 @@ export function rulesMarkdown(rules: readonly AnyRule[]): string {
   for (const r of rules) {
     const opts = defaultOptionsText(r);
     lines.push(
-      `| \`${r.meta.id}\` | ${r.meta.severity} | ${cell(r.meta.title)} | ${opts === '—' ? '—' : `\`${cell(opts)}\``} | ${controlIdsFor(r.meta.id).join(', ') || '—'} |`,
+      `| \`${r.meta.id}\` | ${r.meta.severity} | ${cell(ruleTitle(r))} | ${opts === '—' ? '—' : `\`${cell(opts)}\``} | ${controlIdsFor(r.meta.id).join(', ') || '—'} |`,
     );
   }
   return `${lines.join('\n')}\n`;

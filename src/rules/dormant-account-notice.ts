@@ -18,7 +18,7 @@ const options = z
 export default defineRule({
   meta: {
     id: 'dormant-account-notice',
-    title: 'Members are reminded before their accounts become dormant (no login for 30 days)',
+    title: 'Members are reminded before their accounts become dormant (no login for {days} days)',
     severity: 'low',
     description:
       'Lists active members whose last login is M or more (default 30) but fewer than N (default 60) days before the evaluation time: ' +

@@ -56,7 +56,7 @@ export function undecidedDormancy(snapshot: Snapshot, m: Member, d: Inactivity):
 export default defineRule({
   meta: {
     id: 'dormant-account',
-    title: 'Active members have logged in within the last 60 days',
+    title: 'Active members have logged in within the last {days} days',
     severity: 'medium',
     description:
       'Flags every active member whose last successful login is N or more days (default 60) before the evaluation time; ' +

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Severity } from '../domain/common.js';
+import { ruleTitle } from '../engine/evaluate.js';
 import { controlsFor } from './controls.js';
 import type { AnyRule } from './types.js';
 
@@ -73,6 +74,8 @@ export function defaultOptionsText(rule: AnyRule): string {
 export interface RuleState {
   readonly enabled: boolean;
   readonly severity: Severity;
+  /** The policy's options: the title's thresholds follow them. */
+  readonly options?: unknown;
 }
 
 function pad(s: string, n: number): string {
@@ -87,7 +90,7 @@ export function rulesListText(rules: readonly AnyRule[], state?: Readonly<Record
   const rows = rules.map((r) => {
     const s = state?.[r.meta.id];
     const severity = s?.severity ?? r.meta.severity;
-    const title = s && !s.enabled ? `${r.meta.title} (disabled)` : r.meta.title;
+    const title = s && !s.enabled ? `${ruleTitle(r, s.options)} (disabled)` : ruleTitle(r, s?.options);
     return [r.meta.id, severity, title] as const;
   });
   const w0 = Math.max(2, ...rows.map((r) => r[0].length));
@@ -118,7 +121,7 @@ export function wrap(text: string, width = 88, indent = '  ', first = indent): s
 export function ruleExplainText(rule: AnyRule, state?: RuleState): string {
   const m = rule.meta;
   const out: string[] = [];
-  out.push(`${m.id} — ${m.title}`);
+  out.push(`${m.id} — ${ruleTitle(rule, state?.options)}`);
   const sev = state && state.severity !== m.severity ? `${state.severity} (configured; default ${m.severity})` : m.severity;
   out.push(`Severity: ${sev}${state && !state.enabled ? '   Status: disabled in the policy' : ''}`);
   out.push('', 'What it checks:', wrap(m.description));

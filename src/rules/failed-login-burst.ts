@@ -9,7 +9,7 @@ const options = z.object({
 export default defineRule({
   meta: {
     id: 'failed-login-burst',
-    title: 'No account has 10 or more failed logins within 60 minutes',
+    title: 'No account has {threshold} or more failed logins within 60 minutes',
     severity: 'medium',
     description:
       'Looks at the audit log of the period and reports each account (member or not) with N or more failed logins (default 10) inside ' +

@@ -10,7 +10,7 @@ const options = z.object({
 export default defineRule({
   meta: {
     id: 'key-unused',
-    title: 'Every API key has been used within the last 90 days',
+    title: 'Every API key has been used within the last {days} days',
     severity: 'low',
     description:
       'Reads the last-used date of each key in the API key inventory and reports keys whose last use is N or more local days ' +

@@ -9,7 +9,7 @@ const options = z.object({
 export default defineRule({
   meta: {
     id: 'org-admin-count',
-    title: 'The organization has at most 4 Admins and Owners together',
+    title: 'The organization has at most {max} Admins and Owners together',
     severity: 'medium',
     description:
       'Counts the members (active or with a pending invitation) whose organization role is Admin or Owner and reports the organization ' +

@@ -11,7 +11,7 @@ const options = z.object({
 export default defineRule({
   meta: {
     id: 'org-admin-minimum',
-    title: 'The organization has at least 2 active Admins',
+    title: 'The organization has at least {min} active Admins',
     severity: 'medium',
     description:
       'Counts the active members whose organization role is Admin and reports the organization when there are fewer than the minimum ' +

@@ -9,7 +9,7 @@ const options = z.object({
 export default defineRule({
   meta: {
     id: 'org-owner-count',
-    title: 'The organization has at most 2 Owners',
+    title: 'The organization has at most {max} Owners',
     severity: 'high',
     description:
       'Counts the members (active or with a pending invitation) whose organization role is Owner and reports the organization when ' +

@@ -59,7 +59,7 @@ function evidenceFor(snapshot: Snapshot, m: Member, p: Extract<Pending, { kind: 
 export default defineRule({
   meta: {
     id: 'pending-invite',
-    title: 'Invitations are accepted within 14 days',
+    title: 'Invitations are accepted within {days} days',
     severity: 'low',
     description:
       'Reports each invitation that has not been accepted N or more days (default 14) after it was sent. The members export gives the ' +

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SEVERITIES } from '../domain/common.js';
-import { defaultPolicy, evaluate, placeholders } from '../engine/evaluate.js';
+import { defaultPolicy, evaluate, placeholders, ruleTitle } from '../engine/evaluate.js';
 import { CONTROLS, RULE_CONTROLS, controlIdsFor } from './controls.js';
 import { RULES, RULE_IDS } from './index.js';
 import { daysAgo, snapshotOf } from './testing.js';
@@ -153,5 +153,21 @@ describe('controls mapping', () => {
     ['excessive-export', ['CC7.2', 'A.8.16', 'AU-6']],
   ])('the spec example %s → %j', (rule, controls) => {
     expect(controlIdsFor(rule)).toEqual(controls);
+  });
+});
+
+describe('rule titles', () => {
+  it.each(RULES.map((r) => [r.meta.id, r] as const))('%s: every placeholder is a default option', (_id, rule) => {
+    const title = ruleTitle(rule);
+    expect(title).not.toMatch(/[{}]/);
+    expect(title.length).toBeGreaterThan(10);
+  });
+
+  it('state the configured threshold, not the default', () => {
+    const byId = new Map(RULES.map((r) => [r.meta.id, r]));
+    expect(ruleTitle(byId.get('dormant-account')!, { days: 30 })).toBe('Active members have logged in within the last 30 days');
+    expect(ruleTitle(byId.get('dormant-account')!)).toBe('Active members have logged in within the last 60 days');
+    expect(ruleTitle(byId.get('org-owner-count')!, { max: 3 })).toBe('The organization has at most 3 Owners');
+    expect(ruleTitle(byId.get('failed-login-burst')!, { threshold: 5 })).toBe('No account has 5 or more failed logins within 60 minutes');
   });
 });

@@ -13,7 +13,7 @@ import type { Snapshot } from '../domain/snapshot.js';
 export interface RuleMeta<O> {
   /** kebab-case id, e.g. `dormant-account`. */
   readonly id: string;
-  /** The desired state, e.g. "Active members have logged in within the last 60 days". */
+  /** The desired state; `{option}` placeholders are filled from the options (`ruleTitle`), e.g. "Active members have logged in within the last {days} days". */
   readonly title: string;
   /** Default severity (a result may raise or lower it, e.g. high for owners). */
   readonly severity: Severity;

@@ -9,6 +9,8 @@ import { FINDINGS_HEADER, findingRows } from '../../pack/csv/findings.js';
 import { toCell } from '../../pack/csv/cell.js';
 import { CSV_FORMAT, csvRecord } from '../../pack/csv/writer.js';
 import { checkPeriod, endOfLocalDay, isLocalDate } from '../../period.js';
+import { ruleTitle } from '../../engine/evaluate.js';
+import type { ResolvedPolicy } from '../../engine/policy.js';
 import { evaluateAt, type Evaluation } from '../../review/evaluate-at.js';
 import { withHistory } from '../../review/review.js';
 import { RULES } from '../../rules/index.js';
@@ -100,7 +102,7 @@ Exit 1 when an open finding is at or above --fail-on; 3 when a source could not 
       } finally {
         store.close();
       }
-      print(ctx, opts.format, result);
+      print(ctx, opts.format, result, policy);
       if (collected && collected.outcome !== 'ok') {
         eprintln(ctx, 'ampaudit: a source could not be collected; the findings above may be based on older data (see the collect report).');
         ctx.exitCode = 3;
@@ -144,14 +146,14 @@ export function parseAt(s: string, tz: string): Date {
   return d;
 }
 
-function print(ctx: CliContext, format: CheckOptions['format'], r: Evaluation): void {
+function print(ctx: CliContext, format: CheckOptions['format'], r: Evaluation, policy: ResolvedPolicy): void {
   const { snapshot, findings } = r;
   if (format === 'json') {
     println(ctx, JSON.stringify({ period: snapshot.period, at: snapshot.at, coverage: snapshot.coverage, findings }, null, 2));
     return;
   }
   if (format === 'csv') {
-    const rules = RULES.map((x) => ({ id: x.meta.id, title: x.meta.title }));
+    const rules = RULES.map((x) => ({ id: x.meta.id, title: ruleTitle(x, policy[x.meta.id]?.options) }));
     // The pack's CSV writing (RFC 4180: cells with line breaks quoted), so both read the same.
     let out = CSV_FORMAT.bom ? '\ufeff' : '';
     out += csvRecord(FINDINGS_HEADER.map((h) => toCell(h)));
