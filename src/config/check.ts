@@ -137,7 +137,7 @@ export function checkConfig(config: Config, env: Env, options: CheckConfigOption
 
   // Signing key (never echoed).
   if (secrets.signingKey && !isEd25519PrivateKey(secrets.signingKey)) {
-    add('error', [], `${SECRET_ENV.signingKey} is set but is not an Ed25519 private key`, 'give a PEM ("-----BEGIN PRIVATE KEY-----") or base64 PKCS#8 Ed25519 key, e.g. from `openssl genpkey -algorithm ed25519`');
+    add('error', [], `${SECRET_ENV.signingKey} is set but is not an Ed25519 private key`, 'give the key as PEM (PKCS#8, as `openssl genpkey -algorithm ed25519` writes it) or as base64 of its PKCS#8 DER');
   }
 
   // Schedules.

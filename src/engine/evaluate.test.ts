@@ -201,8 +201,8 @@ describe('evaluate', () => {
 
     it('keys match by id, ref or fingerprint', () => {
       const keyRule = toy('k', [{ subject: { kind: 'key', id: 'key-abc', label: 'Prod key' }, messageId: 'm', data: { who: 'key' }, evidence: [] }]);
-      const snapshot = snapshotOf({ keys: [{ id: 'sk_live_secret', ref: 'key-abc', fingerprint: '0123456789ab' }] });
-      for (const subject of ['sk_live_secret', 'key-abc', '0123456789AB']) {
+      const snapshot = snapshotOf({ keys: [{ id: 'secret-value-pasted-as-id', ref: 'key-abc', fingerprint: '0123456789ab' }] });
+      for (const subject of ['secret-value-pasted-as-id', 'key-abc', '0123456789AB']) {
         const [f] = evaluate({ snapshot, rules: [keyRule], policy: {}, exceptions: exceptionsOf([{ rule: 'k', subject }]) });
         expect(f!.status, subject).toBe('excepted');
       }

@@ -60,11 +60,11 @@ describe('exceptionStanding (the rule evaluate applies)', () => {
 });
 
 describe('exceptionNames', () => {
-  const keys = [{ id: 'sk_live_secret', ref: 'key-1a2b3c4d5e6f', fingerprint: '1A2B3C4D5E6F' }];
+  const keys = [{ id: 'secret-value-pasted-as-id', ref: 'key-1a2b3c4d5e6f', fingerprint: '1A2B3C4D5E6F' }];
   it.each([
     { subject: { kind: 'member' as const, id: ' Ann@Acme.Example ' }, instance: undefined, want: ['ann@acme.example'] },
     { subject: { kind: 'org' as const, id: 'org' }, instance: 'event:E47DD8224277EAF0', want: ['org', 'event:e47dd8224277eaf0'] },
-    { subject: { kind: 'key' as const, id: 'key-1a2b3c4d5e6f' }, instance: undefined, want: ['key-1a2b3c4d5e6f', 'sk_live_secret', '1a2b3c4d5e6f'] },
+    { subject: { kind: 'key' as const, id: 'key-1a2b3c4d5e6f' }, instance: undefined, want: ['key-1a2b3c4d5e6f', 'secret-value-pasted-as-id', '1a2b3c4d5e6f'] },
     { subject: { kind: 'key' as const, id: 'key-not-in-inventory' }, instance: undefined, want: ['key-not-in-inventory'] },
   ])('$subject.kind $subject.id', ({ subject, instance, want }) => {
     expect([...exceptionNames(subject, instance, keys)]).toEqual(want);

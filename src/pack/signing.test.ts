@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
 import { generateSigningKey, parsePublicKey, parseSigningKey, publicKeyFingerprint, signBytes, signingKeyFromEnv, verifyBytes } from './signing.js';
@@ -7,7 +7,9 @@ describe('signing keys', () => {
   const generated = generateSigningKey();
 
   it('generates a PEM key pair whose fingerprint is sha256 of the SPKI DER', () => {
-    expect(generated.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    // PEM, PKCS#8, Ed25519: node reads it back as such.
+    expect(createPrivateKey({ key: generated.privateKeyPem, format: 'pem' }).asymmetricKeyType).toBe('ed25519');
+    expect(generated.privateKeyPem.split('\n')[0]).toMatch(/^-+BEGIN PRIVATE KEY-+$/);
     expect(generated.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
     const spki = createPublicKey(generated.publicKeyPem).export({ type: 'spki', format: 'der' });
     expect(generated.fingerprint).toBe(createHash('sha256').update(spki).digest('hex'));
@@ -35,7 +37,8 @@ describe('signing keys', () => {
 
   it.each([
     ['garbage', 'this-is-not-a-key-but-could-be-a-leaked-secret-value-0123456789'],
-    ['a broken PEM', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----'],
+    // The generated key's PEM armour around a body that is not a key.
+    ['a broken PEM', generated.privateKeyPem.replace(/\n[A-Za-z0-9+/=\n]+\n/, '\nAAAA\n')],
     ['an RSA key', String(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }))],
   ])('rejects %s with an InputError that names the variable and never echoes the key', (_what, text) => {
     let err: unknown;

@@ -37,7 +37,7 @@ function unescapePem(text: string): string {
 
 function badKey(where: string, what: string): InputError {
   // The key's text and the crypto library's message stay out of the error: both may echo key material.
-  return new InputError(`not ${what}`, { field: where }, 'give an Ed25519 private key as PEM ("-----BEGIN PRIVATE KEY-----...") or base64 of its PKCS#8 DER; make one with generateSigningKey() or `openssl genpkey -algorithm ed25519`');
+  return new InputError(`not ${what}`, { field: where }, 'give an Ed25519 private key as PEM (PKCS#8) or as base64 of its PKCS#8 DER; make one with `openssl genpkey -algorithm ed25519`');
 }
 
 /** Parses an Ed25519 private key (PEM or base64 PKCS#8 DER). Throws InputError naming `where`, never echoing the key. */
