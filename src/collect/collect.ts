@@ -11,7 +11,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Instant, SourceId, Span } from '../domain/common.js';
-import type { SourcePull } from '../domain/pulls.js';
+import { pullCount, type SourcePull } from '../domain/pulls.js';
 import { AmpauditError, SourceError, formatLocation } from '../errors.js';
 import type { HttpStats } from '../http/types.js';
 import { pullAuditLogs } from '../sources/audit-logs/index.js';
@@ -20,7 +20,6 @@ import { pullScim } from '../sources/scim/index.js';
 import type { AmplitudeClients } from '../sources/types.js';
 import { pullUserManagement } from '../sources/user-management/index.js';
 import { releaseMemory } from '../memory.js';
-import { pullCount } from '../store/sqlite.js';
 import type { EvidenceStore } from '../store/types.js';
 import { silentProgress, type CollectProgress } from './progress.js';
 

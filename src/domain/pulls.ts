@@ -106,3 +106,21 @@ export type SourcePull = ScimPull | UserManagementPull | MembersExportPull | Reg
 export type StateSourceId = SourcePull['source'];
 
 export type { LocalDate };
+
+/** How many records a pull holds (users, assignments, rows, entries, keys or exceptions). */
+export function pullCount(pull: SourcePull): number {
+  switch (pull.source) {
+    case 'scim':
+      return pull.users.length;
+    case 'user-management':
+      return pull.assignments.length;
+    case 'members-export':
+      return pull.rows.length;
+    case 'register':
+      return pull.entries.length;
+    case 'api-keys':
+      return pull.keys.length;
+    case 'exceptions':
+      return pull.exceptions.length;
+  }
+}

@@ -8,7 +8,7 @@
 import type { Config } from '../config/schema.js';
 import type { Instant, SourceId, Span } from '../domain/common.js';
 import type { ApiKey, Grant, RegisterEntry, AddonGrant, ExceptionEntry } from '../domain/model.js';
-import type { MembersExportRow, SourcePull, StateSourceId } from '../domain/pulls.js';
+import { pullCount, type MembersExportRow, type SourcePull, type StateSourceId } from '../domain/pulls.js';
 import type { Coverage, MemberActivity, Period, Snapshot, SourceStatus } from '../domain/snapshot.js';
 import { previousQuarters } from '../period.js';
 import { clipSpans, gapSpans } from '../store/spans.js';
@@ -254,7 +254,7 @@ function sourceStatuses(
   at: Instant,
 ): SourceStatus[] {
   const out: SourceStatus[] = [];
-  const state = (source: StateSourceId, count: (p: SourcePull) => number): void => {
+  const state = (source: StateSourceId): void => {
     const p = pulls[source] as SourcePull | undefined;
     if (!p) {
       out.push({
@@ -267,10 +267,10 @@ function sourceStatuses(
       return;
     }
     const file = 'file' in p ? { file: p.file, sha256: p.sha256 } : {};
-    out.push({ source, configured: true, pulledAt: p.pulledAt, ok: true, count: count(p), ...file });
+    out.push({ source, configured: true, pulledAt: p.pulledAt, ok: true, count: pullCount(p), ...file });
   };
-  state('scim', (p) => (p.source === 'scim' ? p.users.length : 0));
-  state('user-management', (p) => (p.source === 'user-management' ? p.assignments.length : 0));
+  state('scim');
+  state('user-management');
   const last = coverage.auditLog[coverage.auditLog.length - 1];
   const gaps = significantGaps(coverage, period);
   out.push({
@@ -281,10 +281,7 @@ function sourceStatuses(
     ...(eventsInPeriod !== undefined ? { count: eventsInPeriod } : {}),
     ...(configured['audit-logs'] && gaps.length > 0 ? { error: `${gaps.length} gap(s) in the period` } : {}),
   });
-  state('members-export', (p) => (p.source === 'members-export' ? p.rows.length : 0));
-  state('register', (p) => (p.source === 'register' ? p.entries.length : 0));
-  state('api-keys', (p) => (p.source === 'api-keys' ? p.keys.length : 0));
-  state('exceptions', (p) => (p.source === 'exceptions' ? p.exceptions.length : 0));
+  for (const source of ['members-export', 'register', 'api-keys', 'exceptions'] as const) state(source);
   out.push({ source: 'config', configured: true, ok: true, count: config.projects.length, ...(config.file ? { file: config.file } : {}) });
   return out;
 }

@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { Instant, Span } from '../domain/common.js';
 import type { AuditEvent } from '../domain/events.js';
-import type { SourcePull, StateSourceId } from '../domain/pulls.js';
+import { pullCount, type SourcePull, type StateSourceId } from '../domain/pulls.js';
 import { computeActivity } from './activity.js';
 import { Dict } from './dict.js';
 import { EventBlocks } from './events.js';
@@ -37,23 +37,6 @@ export interface OpenStoreOptions {
 }
 
 const STATE_SOURCES: readonly StateSourceId[] = ['scim', 'user-management', 'members-export', 'register', 'api-keys', 'exceptions'];
-
-export function pullCount(pull: SourcePull): number {
-  switch (pull.source) {
-    case 'scim':
-      return pull.users.length;
-    case 'user-management':
-      return pull.assignments.length;
-    case 'members-export':
-      return pull.rows.length;
-    case 'register':
-      return pull.entries.length;
-    case 'api-keys':
-      return pull.keys.length;
-    case 'exceptions':
-      return pull.exceptions.length;
-  }
-}
 
 function msOf(t: Instant | Date, what: string): number {
   const v = typeof t === 'string' ? Date.parse(t) : t.getTime();
