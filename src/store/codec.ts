@@ -16,7 +16,7 @@
  *   each event's JSON starts, so the few rows that need details (privilege grants, security
  *   changes) are parsed alone, and a whole block parses as one array.
  *
- * Measured on this 2-core machine under load (1M synthetic events, src/store/ingest-probe.ts):
+ * Measured on this 2-core machine under load (1M synthetic events; `npm run bench` measures it now):
  * per-event rows with a time-ordered rowid key ≈ 7–10 s CPU to ingest; blocks ≈ 3 s.
  *
  * Blocks are keyed by insertion; `t_min`/`t_max` give their time range (blocks written from
