@@ -44,21 +44,27 @@ function standingOf(entry: ExceptionEntry, at: Instant, tz: string): ExceptionSt
 export function exceptionStatuses(data: Pick<ReviewData, 'snapshot' | 'findings'>): ExceptionStatus[] | undefined {
   const s = data.snapshot;
   if (!s.exceptions) return undefined;
-  const byRule = new Map<string, { f: Finding; names: Set<string> }[]>();
+  // Findings of the rules the file names, indexed by every name an exception may use for them.
+  const rules = new Set(s.exceptions.map((e) => e.rule));
+  const byRule = new Map<string, { all: Finding[]; byName: Map<string, Finding[]> }>();
   for (const f of data.findings) {
     // Exceptions apply only to open results; an unknown result is never excepted.
-    if (f.status === 'unknown') continue;
-    let list = byRule.get(f.ruleId);
-    if (!list) byRule.set(f.ruleId, (list = []));
-    list.push({ f, names: exceptionNames(f.subject, undefined, s.keys) });
+    if (f.status === 'unknown' || !rules.has(f.ruleId)) continue;
+    let idx = byRule.get(f.ruleId);
+    if (!idx) byRule.set(f.ruleId, (idx = { all: [], byName: new Map() }));
+    idx.all.push(f);
+    for (const n of exceptionNames(f.subject, undefined, s.keys)) {
+      const list = idx.byName.get(n);
+      if (list) list.push(f);
+      else idx.byName.set(n, [f]);
+    }
   }
   return s.exceptions.map((entry) => {
     const standing = standingOf(entry, s.at, s.timezone);
     const name = normEmail(entry.subject);
-    const findings = (byRule.get(entry.rule) ?? [])
-      // A finding does not keep the rule's instance (e.g. `event:…`), but its id hashes it in.
-      .filter(({ f, names }) => names.has(name) || findingId(f.ruleId, f.subject, f.status, name) === f.id)
-      .map(({ f }) => f);
+    const idx = byRule.get(entry.rule);
+    // A finding does not keep the rule's instance (e.g. `event:…`), but its id hashes it in.
+    const findings = idx?.byName.get(name) ?? (idx?.all ?? []).filter((f) => findingId(f.ruleId, f.subject, f.status, name) === f.id);
     const covered = standing === 'in-force' ? findings.filter((f) => f.status === 'excepted' && isEntry(f, entry)).length : 0;
     return { entry, standing, findings, covered };
   });
